@@ -78,7 +78,7 @@ type ConvGeneratorConfig struct {
 	// reshaped to, e.g. 4x4x256.
 	StartSize, StartChannels int
 	// Channels lists the output channels of each up-sampling (stride 2) layer.
-	Channels []int
+	Channels   []int
 	KernelSize int
 }
 
@@ -147,4 +147,9 @@ type Config struct {
 	OptD, OptG   OptimizerConfig
 	// Seed seeds every random draw of a run; 0 means "draw one and record it".
 	Seed uint64
+	// DLossWeight multiplies D's loss before its gradient is taken (so it
+	// scales D's steps); 0 means 1. The released AdversaryCost2 optimises
+	// d_obj = 0.5·(BCE on real + BCE on fake), i.e. 0.5 (added by the trainer
+	// owner; read by trainer.go only).
+	DLossWeight float64
 }
