@@ -15,7 +15,10 @@
 //     and on the Dockerfile's RUN commands (skipped when shellcheck is absent);
 //   - entrypoint_test.go: the container's entry point refuses an empty token,
 //     seeds the work volume without overwriting the user's notebooks, and
-//     starts Jupyter with a token.
+//     starts Jupyter with a token;
+//   - scripts_test.go: the install scripts, run against a fake curl (or
+//     python3/pip) serving local fixtures: checksum checks, URLs, and the
+//     plugin layout go-xla's installer would produce.
 //
 // Relation to the paper: none; this is packaging. Out of scope: building or
 // running the image (there is no Docker engine on the development machine),

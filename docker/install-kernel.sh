@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
 # install-kernel.sh REPO
 #
-# Installs the GoNB Jupyter kernel for the checkout at REPO, so notebooks
-# import github.com/gan-notebooks/gan with no set-up cell: GoNB records
-# --go_work=REPO in the kernel's argv (each notebook gets a go.work that uses
-# REPO), and the kernel's env gets the settings the project builds with:
+# Installs the GoNB Jupyter kernel for the checkout at REPO with the
+# project's own installer (go run ./notebooks/cmd/installkernel, the one
+# `make notebook` uses), then checks the spec it wrote: notebooks must import
+# github.com/gan-notebooks/gan with no set-up cell, so the kernel's argv must
+# carry --go_work=REPO (each notebook gets a go.work that uses REPO), and its
+# env must build with GOEXPERIMENT=simd and GOTOOLCHAIN=local.
 #
-#   GOEXPERIMENT  gains simd (the pure-Go backend is ~4x faster with it)
-#   GOTOOLCHAIN   local: never download another Go toolchain
-#   GOWORK        empty: each notebook's own go.work applies
-#   GOFLAGS       the current value without -mod=... (rejected with go.work)
-#   GOMLX_NO_AUTO_INSTALL=1: XLA never downloads PJRT plugins at run time
-#   GAN_REPO      REPO, for notebooks that read files of the checkout
-#
-# It mirrors notebooks/nbrun's KernelEnv. Needs gonb, goimports and gopls on
-# PATH (`go install tool`) and python3 (to edit kernel.json).
+# Needs gonb, goimports and gopls from `go install tool`, and python3 (to
+# read kernel.json). Honours JUPYTER_DATA_DIR like Jupyter and GoNB do.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -27,43 +22,30 @@ if [[ ! -f ${repo}/go.mod ]]; then
   exit 2
 fi
 
-gonb --install --go_work="${repo}" --logtostderr
+(cd "${repo}" && go run ./notebooks/cmd/installkernel -repo "${repo}")
 
 data_dir=${JUPYTER_DATA_DIR:-${HOME}/.local/share/jupyter}
 spec="${data_dir}/kernels/gonb/kernel.json"
-if [[ ! -f ${spec} ]]; then
-  echo "install-kernel.sh: gonb --install wrote no ${spec}" >&2
-  exit 1
-fi
-
 GAN_SPEC=${spec} GAN_REPO_DIR=${repo} python3 - <<'PY'
-import json, os
+import json, os, sys
 
-spec_path = os.environ["GAN_SPEC"]
-with open(spec_path) as f:
-    spec = json.load(f)
+spec_path, repo = os.environ["GAN_SPEC"], os.environ["GAN_REPO_DIR"]
+try:
+    with open(spec_path) as f:
+        spec = json.load(f)
+except (OSError, ValueError) as err:
+    sys.exit(f"install-kernel.sh: cannot read the kernel spec: {err}")
 
-experiments = [e for e in os.environ.get("GOEXPERIMENT", "").split(",") if e]
-if "simd" not in experiments:
-    experiments.append("simd")
-flags = [f for f in os.environ.get("GOFLAGS", "").split()
-         if not f.startswith(("-mod=", "--mod="))]
-
-env = spec.get("env") or {}
-env.update({
-    "GOEXPERIMENT": ",".join(experiments),
-    "GOTOOLCHAIN": "local",
-    "GOWORK": "",
-    "GOFLAGS": " ".join(flags),
-    "GOMLX_NO_AUTO_INSTALL": "1",
-    "GAN_REPO": os.environ["GAN_REPO_DIR"],
-})
-spec["env"] = env
-
-tmp = spec_path + ".tmp"
-with open(tmp, "w") as f:
-    json.dump(spec, f, indent=2, sort_keys=True)
-    f.write("\n")
-os.replace(tmp, spec_path)
-print(f"install-kernel.sh: {spec_path}: argv={spec['argv']} env={env}")
+problems = []
+argv, env = spec.get("argv", []), spec.get("env") or {}
+if not any(a in (f"-go_work={repo}", f"--go_work={repo}") for a in argv):
+    problems.append(f"argv {argv} lacks --go_work={repo}")
+if "simd" not in env.get("GOEXPERIMENT", "").split(","):
+    problems.append(f"env GOEXPERIMENT={env.get('GOEXPERIMENT')!r} lacks simd")
+if env.get("GOTOOLCHAIN") != "local":
+    problems.append(f"env GOTOOLCHAIN={env.get('GOTOOLCHAIN')!r}, want 'local'")
+if problems:
+    sys.exit(f"install-kernel.sh: {spec_path}: " + "; ".join(problems))
+print(f"install-kernel.sh: {spec_path} checked: --go_work={repo}, "
+      f"GOEXPERIMENT={env['GOEXPERIMENT']}, GOTOOLCHAIN=local")
 PY

@@ -280,3 +280,17 @@ func TestComposeServices(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeNamesPins checks that README.md's table still names the pinned
+// versions, so the documentation moves with the Dockerfile.
+func TestReadmeNamesPins(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "docker")
+	df := parseDockerfile(t, filepath.Join(dir, "Dockerfile"))
+	readme := readFile(t, filepath.Join(dir, "README.md"))
+	for _, arg := range []string{"BASE_IMAGE", "GO_VERSION", "GONB_VERSION", "GOPLS_VERSION",
+		"PJRT_CPU_VERSION", "JAX_CUDA_VERSION", "JUPYTERLAB_VERSION"} {
+		if v := df.arg(t, arg); !strings.Contains(readme, v) {
+			t.Errorf("docker/README.md does not mention %s=%s", arg, v)
+		}
+	}
+}

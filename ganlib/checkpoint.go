@@ -169,7 +169,9 @@ func (t *Trainer) Save(dir string) error {
 	if err := syncDir(dir); err != nil {
 		return errors.WithMessage(err, "ganlib.Trainer.Save")
 	}
-	t.lastSaved = t.gStep
+	if filepath.Clean(dir) == filepath.Clean(t.opts.checkpointDir) {
+		t.lastSaved = t.gStep
+	}
 	klog.V(1).Infof("ganlib: checkpoint %s written", final)
 
 	// keep the newest few

@@ -11,6 +11,9 @@ import (
 // CPU has none (see crossnt_simd_amd64.go).
 var simdCrossNT func(m, n, d int, alpha float64, a, b, c []float64)
 
+// crossNTKernel names the kernel crossNT uses, for benchmark reports.
+var crossNTKernel = "gonum Dgemm"
+
 // crossNT sets c[i*n+j] = alpha · Σₖ a[i*d+k]·b[j*d+k] for i < m, j < n: the
 // product A·Bᵀ of row-major A [m, d] and B [n, d] into row-major C [m, n].
 // With GOEXPERIMENT=simd on an amd64 CPU with AVX2 and FMA it uses this

@@ -13,9 +13,9 @@ func init() {
 	switch {
 	case os.Getenv("GAN_EVALUATION_NO_SIMD") != "":
 	case archsimd.X86.AVX512():
-		simdCrossNT = crossNTAVX512
+		simdCrossNT, crossNTKernel = crossNTAVX512, "archsimd AVX-512 2x4 kernel"
 	case archsimd.X86.AVX2() && archsimd.X86.FMA():
-		simdCrossNT = crossNTAVX2
+		simdCrossNT, crossNTKernel = crossNTAVX2, "archsimd AVX2 2x4 kernel"
 	}
 }
 
@@ -109,8 +109,10 @@ func kernel2x4(a0, a1, b []float64, d int, alpha float64, c0, c1 []float64) {
 	c1[3] = alpha * tail(reduce4(s13), a1, b3, d4)
 }
 
-// crossNTAVX512 is crossNT with 8-wide float64 FMA and 2×4 blocks. Elements are computed as in crossNTAVX2 but with
-// 8 lanes, added as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)), and k < d&^7.
+// crossNTAVX512 is crossNT with 8-wide float64 FMA and 2×4 blocks. Elements
+// are computed as in crossNTAVX2 but with 8 lanes, added as
+// ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)), and k < d&^7. (A 4×4 block measured
+// slower: the compiler's register allocation spills.)
 func crossNTAVX512(m, n, d int, alpha float64, a, b, c []float64) {
 	const jBlock = 64
 	for j0 := 0; j0 < n; j0 += jBlock {

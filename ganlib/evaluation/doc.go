@@ -23,10 +23,13 @@
 //
 // # Numerics
 //
-// Distances are expanded as ||x||² + ||μ||² - 2x·μ in float64 with gonum's
-// Dgemm for the cross term, computed chunk by chunk (test points, and samples
-// when they do not fit ParzenOptions.MemoryBudget) by one goroutine per core;
-// the full test × samples × pixels difference tensor is never built. The
+// Distances are expanded as ||x||² + ||μ||² - 2x·μ in float64. The cross
+// term is a matrix product: an FMA kernel written with Go's simd/archsimd
+// (AVX2 or AVX-512) when built with GOEXPERIMENT=simd on amd64, gonum's Dgemm
+// otherwise or when $GAN_EVALUATION_NO_SIMD is set. Work goes chunk by chunk
+// (test points, and samples when they do not fit ParzenOptions.MemoryBudget)
+// to one goroutine per core; the full test × samples × pixels difference
+// tensor is never built, and the σ sweep shares one distance matrix. The
 // expansion's rounding error has a known bound (gemmErrorFactor); the few
 // terms whose error could matter (near-duplicates of a sample, tiny σ) are
 // recomputed directly as Σₖ(xₖ-μₖ)², and tiny negative values are clamped

@@ -57,6 +57,12 @@ func TestTrainingSetRow(t *testing.T) {
 	if _, err := TrainingSetRow(ctx, "toy", train, 5, validation, test, nil); err == nil {
 		t.Error("numSamples > training size: want an error")
 	}
+	// validation taken from inside the samples (train[2:3] with 3 samples)
+	inside := mustVectors(t, 1, 1, train.Pix[2:3])
+	if _, err := TrainingSetRow(ctx, "toy", train, 3, inside, test, nil); err == nil ||
+		!strings.Contains(err.Error(), "overlap the validation") {
+		t.Errorf("validation inside the samples: error = %v", err)
+	}
 }
 
 func TestClassHistogram(t *testing.T) {

@@ -30,7 +30,7 @@ type NeighborOptions struct {
 // samples and train have the same dimension (e.g. [S, 28, 28, 1] and
 // [60000, 28, 28, 1]) and, when declared, the same value range. The search
 // is exact over the whole training set: distances are screened blockwise with
-// a matrix product (||s||² + ||t||² - 2 s·t, gonum Dgemm), then every
+// a matrix product (||s||² + ||t||² - 2 s·t, see crossNT), then every
 // candidate within the expansion's rounding-error bound of the best is
 // recomputed as Σₖ(sₖ-tₖ)² in float64, and ties go to the lowest index. The
 // returned distances are those direct sums.

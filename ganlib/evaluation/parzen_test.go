@@ -299,6 +299,7 @@ func TestParzenChunkSizes(t *testing.T) {
 			{"tiny budget, tiled samples", ParzenOptions{MemoryBudget: 100 << 10}},
 			{"tiny budget, chunk 7", ParzenOptions{MemoryBudget: 100 << 10, ChunkSize: 7}},
 		}
+		var first []float64
 		for _, tc := range tests {
 			got, err := ParzenLogLikelihoods(ctx, samples, test, sigma, &tc.opts)
 			if err != nil {
@@ -307,6 +308,18 @@ func TestParzenChunkSizes(t *testing.T) {
 			for i := range want {
 				if relErr(got[i], want[i]) > 1e-9 {
 					t.Errorf("σ=%g %s: point %d: %.12g, want %.12g", sigma, tc.name, i, got[i], want[i])
+				}
+			}
+			// with the SIMD kernel each distance depends only on its two rows,
+			// so untiled runs are bit-identical whatever the chunk size
+			if first == nil {
+				first = got
+			} else if simdCrossNT != nil && tc.opts.MemoryBudget == 0 {
+				for i := range got {
+					if got[i] != first[i] {
+						t.Errorf("σ=%g %s: point %d: %.17g, chunk 1 gave %.17g", sigma, tc.name, i,
+							got[i], first[i])
+					}
 				}
 			}
 		}

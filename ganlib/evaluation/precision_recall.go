@@ -45,7 +45,7 @@ func PrecisionRecall(real, generated []float64, d, k int) (precision, recall flo
 
 // pairwiseRows calls fn(i, row) for blocks of rows of a, where row[j] is the
 // squared distance from a's i-th vector to b's j-th, computed as
-// ||a||² + ||b||² - 2a·b (clamped at 0) with gonum Dgemm.
+// ||a||² + ||b||² - 2a·b (clamped at 0), the product by crossNT.
 func pairwiseRows(a, b []float64, d int, fn func(i int, row []float64)) {
 	na, nb := len(a)/d, len(b)/d
 	asq, bsq := rowNorms(a, d), rowNorms(b, d)

@@ -122,6 +122,15 @@ func TrainingSetRow(ctx context.Context, dataset string, train *data.Images, num
 	samples.N = numSamples
 	samples.Pix = train.Pix[:numSamples*train.Dim()]
 	samples.Labels = nil
+	for _, other := range []struct {
+		name string
+		im   *data.Images
+	}{{"validation", validation}, {"test", test}} {
+		if other.im != nil && shareMemory(&samples, other.im) {
+			return MeasuredRow{}, fmt.Errorf("%s: the first %d training examples overlap the %s "+
+				"set in memory; take validation and test from outside them", fn, numSamples, other.name)
+		}
+	}
 	res, err := EvaluateParzen(ctx, &samples, validation, test, opts)
 	if err != nil {
 		return MeasuredRow{}, fmt.Errorf("%s: %w", fn, err)

@@ -112,14 +112,13 @@ func (nb *Notebook) PNGs() ([][]byte, error) {
 
 // Failure kinds.
 const (
-	KindCompile    = "compile error"
-	KindPanic      = "panic"
-	KindExit       = "non-zero exit"
-	KindPrinted    = "error printed"
-	KindError      = "error"
-	KindTimeout    = "timeout"
-	KindKernel     = "kernel failure"
-	KindNotStarted = "not executed"
+	KindCompile = "compile error"
+	KindPanic   = "panic"
+	KindExit    = "non-zero exit"
+	KindPrinted = "error printed"
+	KindError   = "error"
+	KindTimeout = "timeout"
+	KindKernel  = "kernel failure"
 )
 
 // Failure is one cell that went wrong.

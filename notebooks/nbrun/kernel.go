@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -90,7 +91,7 @@ func KernelEnv(g GoEnv, repo string, offline bool) map[string]string {
 
 	// GOEXPERIMENT: keep what the user set, add simd.
 	experiments := splitNonEmpty(os.Getenv("GOEXPERIMENT"), ",")
-	if !contains(experiments, "simd") {
+	if !slices.Contains(experiments, "simd") {
 		experiments = append(experiments, "simd")
 	}
 	env["GOEXPERIMENT"] = strings.Join(experiments, ",")
@@ -99,7 +100,7 @@ func KernelEnv(g GoEnv, repo string, offline bool) map[string]string {
 	var path []string
 	for _, dir := range append([]string{filepath.Dir(g.GoBin), g.ToolBin},
 		filepath.SplitList(os.Getenv("PATH"))...) {
-		if dir != "" && !contains(path, dir) {
+		if dir != "" && !slices.Contains(path, dir) {
 			path = append(path, dir)
 		}
 	}
@@ -174,14 +175,21 @@ func JupyterDataDir() (string, error) {
 // InstallKernel installs the interactive GoNB kernel spec for the checkout
 // at repo: it runs `gonb --install --go_work=<repo>` (GoNB records its own
 // absolute path and the go.work flag in argv), then rewrites the spec's env
-// with KernelEnv (not offline: a user may `go get` more in a notebook). It
-// returns the path of kernel.json. Running it again rewrites the same file.
-func InstallKernel(g GoEnv, repo string) (string, error) {
+// with KernelEnv. It returns the path of kernel.json. Running it again
+// rewrites the same file.
+//
+// With offline set (what `make notebook` does) the kernel gets GOPROXY=off.
+// That matters: for every import GoNB runs `go get`, which asks the proxy
+// whether a module with the package's longer path exists (e.g.
+// ".../gomlx/core/graph/@v/list") even when go.mod already provides the
+// package; without network that query fails the cell, with GOPROXY=off Go
+// skips it. A notebook can still opt in with `%env GOPROXY=https://proxy.golang.org`.
+func InstallKernel(g GoEnv, repo string, offline bool) (string, error) {
 	gonb, err := g.Gonb()
 	if err != nil {
 		return "", err
 	}
-	env := KernelEnv(g, repo, false)
+	env := KernelEnv(g, repo, offline)
 
 	// gonb --install checks that goimports and gopls are on PATH.
 	cmd := exec.Command(gonb, "--install", "--go_work="+repo, "--logtostderr")
@@ -259,13 +267,4 @@ func splitNonEmpty(s, sep string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

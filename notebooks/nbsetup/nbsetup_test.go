@@ -69,7 +69,23 @@ func TestMinGoVersionMatchesGoMod(t *testing.T) {
 	if strings.Count(goLine, ".") != 2 {
 		t.Errorf("go.mod's go line %q lacks a patch number", goLine)
 	}
+	if s := GoSummary(); strings.Contains(s, "X:") {
+		t.Errorf("GoSummary() = %q shows the experiment suffix", s)
+	}
 	if err := CheckGo(); err != nil {
 		t.Errorf("CheckGo with the toolchain running this test: %v", err)
+	}
+}
+
+func TestMode(t *testing.T) {
+	// Expected: the rule documented on Mode (unset or unknown means full).
+	tests := []struct{ env, want string }{
+		{"", "full"}, {"full", "full"}, {"quick", "quick"}, {" QUICK ", "quick"}, {"fast", "full"},
+	}
+	for _, tc := range tests {
+		t.Setenv(ModeEnvVar, tc.env)
+		if got := Mode(); got != tc.want || Quick() != (tc.want == "quick") {
+			t.Errorf("%s=%q: Mode() = %q, Quick() = %v, want %q", ModeEnvVar, tc.env, got, Quick(), tc.want)
+		}
 	}
 }
