@@ -354,14 +354,16 @@ func NewDiscriminatorFeatures(backend compute.Backend, store *model.Store,
 	}
 	last := len(cfg.Units) - 1
 	units, pieces := cfg.Units[last], cfg.Pieces[last]
-	exec, err := model.NewExec(backend, store, func(_ *model.Scope, inputs []*graph.Node) *graph.Node {
+	// The logits are returned too, though unused: the pure-Go backend of
+	// GoMLX compute v0.1.0 fails ("index out of range") on a graph with a
+	// parameter (here the logit layer's variables) no output depends on.
+	exec, err := model.NewExec(backend, store, func(_ *model.Scope, inputs []*graph.Node) []*graph.Node {
 		x := inputs[0]
 		g := x.Graph()
 		store.SetTraining(g, false)
 		logits, pre := discriminator(store.Scope("/"+DiscriminatorScopeName), cfg, x, nil)
-		_ = logits
 		z := pre[len(pre)-1] // [batch, units·pieces], the last layer's linear response
-		return graph.ReduceMax(graph.Reshape(z, x.Shape().Dim(0), units, pieces), -1)
+		return []*graph.Node{graph.ReduceMax(graph.Reshape(z, x.Shape().Dim(0), units, pieces), -1), logits}
 	})
 	if err != nil {
 		return nil, errors.WithMessage(err, fn)
@@ -387,7 +389,7 @@ func (f *DiscriminatorFeatures) Features(images *data.Images) ([]float32, error)
 	out := make([]float32, 0, images.N*f.dim)
 	for lo := 0; lo < images.N; lo += chunk {
 		part := images.Slice(lo, min(images.N, lo+chunk))
-		res, err := callOne(f.exec, tensors.FromFlatDataAndDimensions(part.Pix, part.N, part.H, part.W, part.C))
+		res, err := callFirst(f.exec, tensors.FromFlatDataAndDimensions(part.Pix, part.N, part.H, part.W, part.C))
 		if err != nil {
 			return nil, errors.WithMessage(err, fn)
 		}
@@ -398,6 +400,21 @@ func (f *DiscriminatorFeatures) Features(images *data.Images) ([]float32, error)
 		out = append(out, flat...)
 	}
 	return out, nil
+}
+
+// callFirst runs exec and returns its first output, turning graph panics
+// into errors.
+func callFirst(exec *model.Exec, args ...any) (out *tensors.Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, errors.Errorf("%v", r)
+		}
+	}()
+	outputs, err := exec.Call(args...)
+	if err != nil {
+		return nil, err
+	}
+	return outputs[0], nil
 }
 
 // BalancedIndices picks perClass indices of each class 0..numClasses-1 from

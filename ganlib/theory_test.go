@@ -1,6 +1,7 @@
 package ganlib
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -331,4 +332,18 @@ func TestHistogramGenerator(t *testing.T) {
 	if _, err := h.Step(pData[:3], lr); err == nil {
 		t.Error("Step with mismatched bins gave no error")
 	}
+}
+
+// C(G) by quadrature for two unit Gaussians 1.5 apart, and at the optimum
+// p_g = p_data, where Theorem 1 gives -log 4 = -1.386294.
+func ExampleCriterionC() {
+	pData, pG := data.Gaussian{Mu: 0, Sigma: 1}, data.Gaussian{Mu: 1.5, Sigma: 1}
+	q, _ := QuadratureFor(pData, pG)
+	c := CriterionC(pData.PDF, pG.PDF, q)
+	jsd := JSD(pData.PDF, pG.PDF, q)
+	fmt.Printf("C(G) = %.6f = -log 4 + 2·%.6f\n", c, jsd)
+	fmt.Printf("at p_g = p_data: %.6f\n", CriterionC(pData.PDF, pData.PDF, q))
+	// Output:
+	// C(G) = -0.943953 = -log 4 + 2·0.221171
+	// at p_g = p_data: -1.386294
 }
