@@ -7,7 +7,6 @@ import (
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend" // registers the pure-Go backend, "go"
-	"github.com/gomlx/go-xla/compute/xla"
 	"github.com/pkg/errors"
 	"k8s.io/klog/v2"
 )
@@ -46,8 +45,7 @@ func ChooseBackend() BackendChoice {
 	if config, ok := os.LookupEnv(BackendEnvVar); ok && config != "" {
 		return BackendChoice{Config: config, Reason: "set by $" + BackendEnvVar}
 	}
-	xla.EnableAutoInstall(false)
-	if plugins := xla.GetAvailablePlugins(); len(plugins) > 0 {
+	if plugins := xlaPlugins(); len(plugins) > 0 {
 		return BackendChoice{Config: "xla:" + plugins[0],
 			Reason: "XLA PJRT plugin " + plugins[0] + " is installed"}
 	}
@@ -88,10 +86,9 @@ func MustBackend() compute.Backend {
 // NewBackend creates a new backend for config (GoMLX's "<backend>[:<config>]"
 // format). XLA's automatic download of plugins is always disabled.
 func NewBackend(config string) (b compute.Backend, err error) {
-	xla.EnableAutoInstall(false)
 	name, _, _ := strings.Cut(config, ":")
 	isXLA := name == "xla" || name == "stablehlo" || name == "hlo" || name == "shlo"
-	if isXLA && len(xla.GetAvailablePlugins()) == 0 {
+	if isXLA && len(xlaPlugins()) == 0 {
 		return nil, errors.Errorf("ganlib: backend %q asked for, but no XLA PJRT plugin is installed: %s; "+
 			"or unset %s to use the pure-Go backend", config, XLAInstallHint, BackendEnvVar)
 	}

@@ -125,18 +125,13 @@ func GaussianKDE(samples, grid []float64, bandwidth float64) []float64 {
 	return out
 }
 
-// OptimalD is Proposition 1's D*_G(x) = p_data / (p_data + p_g) pointwise. Where
-// both densities are 0 it is undefined; OptimalD returns 1/2 there (any value
-// is optimal, as such x never appear in V(D, G)).
+// OptimalD is Proposition 1's D*_G(x) = p_data / (p_data + p_g) at each grid
+// point: OptimalDiscriminator (theory.go) applied to pairs of density values,
+// 1/2 where both are 0.
 func OptimalD(pData, pG []float64) []float64 {
 	out := make([]float64, len(pData))
 	for i := range out {
-		s := pData[i] + pG[i]
-		if s > 0 {
-			out[i] = pData[i] / s
-		} else {
-			out[i] = 0.5
-		}
+		out[i] = OptimalDiscriminator(pData[i], pG[i])
 	}
 	return out
 }
@@ -259,16 +254,19 @@ func MeanOver(v []float64, mask []bool) float64 {
 }
 
 // ValueOnGrid approximates Equation 1 for a 1-D game by a Riemann sum on the
-// evenly spaced grid x:
+// evenly spaced grid x, for densities known only on the grid (such as a
+// kernel density estimate of p_g; Value1D in theory.go is the quadrature
+// version for densities in closed form):
 //
 //	V(D, G) = ∫ p_data(x) log D(x) + p_g(x) log(1 - D(x)) dx
 //
 // Terms whose density is 0 contribute 0 (so D = D* with its 0s and 1s is
 // fine); a term with positive density where D is exactly 0 or 1 gives -Inf.
+// NaN when the lengths differ.
 // With d = OptimalD(pData, pG) it is C(G) = -log 4 + 2·JSD(p_data || p_g)
 // (Theorem 1's proof), the most D can get for this G.
 func ValueOnGrid(x, pData, pG, d []float64) float64 {
-	if len(x) < 2 {
+	if len(x) < 2 || len(pData) != len(x) || len(pG) != len(x) || len(d) != len(x) {
 		return math.NaN()
 	}
 	dx := x[1] - x[0]
@@ -285,11 +283,13 @@ func ValueOnGrid(x, pData, pG, d []float64) float64 {
 }
 
 // JSDivergence is the Jensen-Shannon divergence (nats, in [0, log 2])
-// between two densities on the evenly spaced grid x, by a Riemann sum. Each
+// between two densities sampled on the evenly spaced grid x, by a Riemann sum
+// (JSD in theory.go is the quadrature version for closed-form densities). Each
 // density is renormalised to integrate to 1 on the grid first, so mass
-// outside the grid does not count.
+// outside the grid does not count. NaN when the lengths differ or a density
+// has no mass on the grid.
 func JSDivergence(x, p, q []float64) float64 {
-	if len(x) < 2 {
+	if len(x) < 2 || len(p) != len(x) || len(q) != len(x) {
 		return math.NaN()
 	}
 	dx := x[1] - x[0]

@@ -9,7 +9,7 @@
 //
 //	GAN_NOTEBOOK_MODE     quick (default) or full
 //	GAN_NOTEBOOK_TIMEOUT  deadline per notebook, e.g. 15m (default 10m quick, 2h full)
-//	GAN_NOTEBOOK_OUT      folder for the executed notebooks and logs (default: a temp folder)
+//	GAN_NOTEBOOK_OUT      folder for the executed notebooks, logs and timings.tsv (default: temp)
 //	GAN_NOTEBOOK_RUN      regexp: run only the notebooks whose file name matches
 //	GAN_NOTEBOOK_REQUIRE  1: fail instead of skipping when Jupyter or GoNB are missing
 //

@@ -2,6 +2,7 @@ package notebooks_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -53,6 +54,15 @@ func TestNotebooks(t *testing.T) {
 	if out == "" {
 		out = t.TempDir()
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	timings, err := os.Create(filepath.Join(out, "timings.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = timings.Close() }()
+	fmt.Fprintf(timings, "notebook\tmode\tseconds\tresult\n")
 
 	// One notebook at a time: each may use every core.
 	for _, path := range paths {
@@ -63,6 +73,11 @@ func TestNotebooks(t *testing.T) {
 			res, err := nbrun.Run(context.Background(), path, nbrun.Options{
 				Mode: mode, OutDir: out, Timeout: timeout, Strip: true,
 			})
+			result := "ok"
+			if err != nil {
+				result = "FAIL"
+			}
+			fmt.Fprintf(timings, "%s\t%s\t%.0f\t%s\n", path, mode, res.Duration.Seconds(), result)
 			if err != nil {
 				t.Fatalf("%s mode:\n%v", mode, err)
 			}

@@ -240,7 +240,7 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 		res.Failures = append(res.Failures, f)
 	}
 	if opts.Strip {
-		if err := stripFile(res.Output); err != nil {
+		if err := StripFile(res.Output); err != nil {
 			return res, err
 		}
 	}
@@ -324,7 +324,8 @@ func codeCellNumber(nb *Notebook, i int) int {
 	return n
 }
 
-func stripFile(path string) error {
+// StripFile applies Strip to the notebook at path, in place (atomically).
+func StripFile(path string) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return errors.WithStack(err)

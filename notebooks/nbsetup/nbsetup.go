@@ -1,6 +1,5 @@
 // Package nbsetup holds the checks the first notebook (00-setup-check) runs
-// before anything else, kept in a package so that they are unit-tested, and
-// Mode, which every notebook reads to size its work (quick or full).
+// before anything else, kept in a package so that they are unit-tested.
 //
 // It imports only the standard library: a check of the toolchain must not
 // itself fail with a page of dependency build errors.
@@ -9,7 +8,6 @@ package nbsetup
 import (
 	"fmt"
 	"go/version"
-	"os"
 	"runtime"
 	"strings"
 )
@@ -76,19 +74,5 @@ func withGo(v string) string {
 	return "go" + v
 }
 
-// ModeEnvVar selects how much work notebooks do: "quick" (a smoke run, what
-// `make test` uses) or "full" (the notebook as written, `make reproduce`).
-const ModeEnvVar = "GAN_NOTEBOOK_MODE"
-
-// Mode returns "quick" when $GAN_NOTEBOOK_MODE is "quick", else "full": a
-// notebook opened by hand (variable unset) does its full work.
-func Mode() string {
-	if strings.EqualFold(strings.TrimSpace(os.Getenv(ModeEnvVar)), "quick") {
-		return "quick"
-	}
-	return "full"
-}
-
-// Quick reports whether Mode() is "quick". Notebooks use it to shrink their
-// work, e.g. steps := 20_000; if nbsetup.Quick() { steps = 200 }.
-func Quick() bool { return Mode() == "quick" }
+// The notebook mode (quick or full) is read with kernelext.NotebookMode,
+// kernelext.Quick and kernelext.PickMode: kernelext is what the notebooks import.

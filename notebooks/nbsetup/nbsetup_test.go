@@ -77,15 +77,3 @@ func TestMinGoVersionMatchesGoMod(t *testing.T) {
 	}
 }
 
-func TestMode(t *testing.T) {
-	// Expected: the rule documented on Mode (unset or unknown means full).
-	tests := []struct{ env, want string }{
-		{"", "full"}, {"full", "full"}, {"quick", "quick"}, {" QUICK ", "quick"}, {"fast", "full"},
-	}
-	for _, tc := range tests {
-		t.Setenv(ModeEnvVar, tc.env)
-		if got := Mode(); got != tc.want || Quick() != (tc.want == "quick") {
-			t.Errorf("%s=%q: Mode() = %q, Quick() = %v, want %q", ModeEnvVar, tc.env, got, Quick(), tc.want)
-		}
-	}
-}

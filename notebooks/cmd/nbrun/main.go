@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -42,7 +41,7 @@ func main() {
 
 	if *stripOnly {
 		for _, path := range flag.Args() {
-			if err := stripInPlace(path); err != nil {
+			if err := nbrun.StripFile(path); err != nil {
 				fmt.Fprintf(os.Stderr, "nbrun: %+v\n", err)
 				os.Exit(1)
 			}
@@ -73,22 +72,6 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("ok: %d notebooks passed\n", flag.NArg())
-}
-
-func stripInPlace(path string) error {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	clean, err := nbrun.Strip(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := os.WriteFile(tmp, clean, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 func envOr(key, def string) string {

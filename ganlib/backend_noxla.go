@@ -1,0 +1,7 @@
+//go:build !cgo
+
+package ganlib
+
+// xlaPlugins: without cgo the XLA backend cannot be linked, so there are no
+// plugins and the pure-Go backend is used.
+func xlaPlugins() []string { return nil }
