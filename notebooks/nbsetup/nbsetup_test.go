@@ -76,4 +76,3 @@ func TestMinGoVersionMatchesGoMod(t *testing.T) {
 		t.Errorf("CheckGo with the toolchain running this test: %v", err)
 	}
 }
-
