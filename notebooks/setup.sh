@@ -5,7 +5,8 @@
 #   1. Go: checks the go binary against the go line of go.mod (no download:
 #      GOTOOLCHAIN=local).
 #   2. Debian packages: jupyter-notebook, jupyter-nbconvert, python3-nbclient,
-#      python3-numpy, dataset-fashion-mnist, when absent. As root it runs
+#      python3-numpy, dataset-fashion-mnist, chromium (the browser test of
+#      make test) and shellcheck (the scripts' lint test), when absent. As root it runs
 #      apt-get; otherwise it prints the exact command and stops.
 #   3. Go tools pinned in go.mod (gonb, goimports, gopls): `go install tool`;
 #      the modules of go.mod: `go mod download` (so notebooks build offline).
@@ -51,10 +52,12 @@ python_with nbclient || missing+=(python3-nbclient)
 python_with numpy || missing+=(python3-numpy)
 [ -d /usr/share/datasets/fashion-mnist ] || [ -n "${GAN_FASHION_MNIST_DIR:-}" ] ||
   missing+=(dataset-fashion-mnist)
+command -v chromium >/dev/null 2>&1 || [ -n "${GAN_CHROMIUM:-}" ] || missing+=(chromium)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing: ${missing[*]}. This system has no apt-get: install Jupyter Notebook," >&2
-    echo "nbconvert, nbclient and numpy with your package manager (or pip), then rerun." >&2
+    echo "nbconvert, nbclient, numpy, Chromium and shellcheck with your package manager (or pip), then rerun." >&2
     exit 1
   fi
   if [ "$(id -u)" != 0 ]; then
