@@ -28,16 +28,34 @@
 // when D rejects G's samples confidently. All losses are computed from logits
 // with softplus, finite for every float32 logit, with no epsilon or clamp.
 //
-// Algorithm 1 (minibatch SGD, k steps of D for each step of G) is in the
-// trainer (trainer.go): Config.K is k, Config.Simultaneous selects the
-// released code's single simultaneous update instead. The optimal
-// discriminator D*_G = p_data / (p_data + p_g) (Proposition 1) and the
-// global optimum p_g = p_data with V = -log 4 (Theorem 1) are what the 1-D
-// toy model (H = W = C = 1, Output = Linear, Figure 1) lets a notebook draw.
+// Algorithm 1 (minibatch SGD, k steps of D for each step of G) is
+// Trainer.Step: Config.K is k, each D step draws a fresh data batch and fresh
+// noise, then one G step draws fresh noise. Trainer.StepD and Trainer.StepG
+// run the two halves on their own (the notebooks use them to show the update
+// order, and to train one player alone). Config.Simultaneous selects the
+// released code's single simultaneous update of both players instead.
+// StepMetrics carries V(D,G), both objectives, mean D(x) and D(G(z)) and the
+// gradient norms of every step. The players' optimizers (momentum SGD with
+// the released learning-rate and momentum schedules, or Adam) keep separate
+// state and separate step counters. Preset returns the released MNIST
+// configuration and the paper's other set-ups; DiffPresets compares two.
+//
+// Trainer.Save writes a checkpoint atomically (both players, both optimizer
+// states, the counters, the random state and the data order); LoadTrainer
+// resumes it exactly. Train stops at the first non-finite loss or parameter,
+// and after the current step when its context is cancelled.
+//
+// The theory of Section 4 is in theory.go, on closed-form 1-D densities: the
+// optimal discriminator D*_G = p_data / (p_data + p_g) (Proposition 1),
+// C(G) = -log 4 + 2·JSD(p_data || p_g) (Theorem 1) and gradient descent on a
+// histogram p_g (Proposition 2). ToyGame (toy_game.go) trains the 1-D model
+// (H = W = C = 1, Output = Linear) and measures it against them, for
+// Figure 1.
 //
 // Section 7's conditional model p(x | c) is GeneratorConfig.NumClasses and
 // DiscriminatorConfig.NumClasses: the class's one-hot code is an extra input
-// of both players. Figure 3's walks in z-space are LerpNoise and SlerpNoise.
+// of both players. extensions.go holds the other Section 7 experiments (a
+// learned inference network for z, and D's features for classification). Figure 3's walks in z-space are LerpNoise and SlerpNoise.
 //
 // Sampler and Scorer run G and D in inference mode (no dropout, compiled once,
 // reused): a sample depends only on its own z. SaturationMonitor flags a
@@ -60,7 +78,6 @@
 // Parzen-window log-likelihood estimates and nearest-neighbour checks live in
 // ganlib/evaluation; datasets in package data; display in kernelext. The
 // paper's deep Boltzmann machine, deep belief net and stacked CAE baselines of
-// Table 1, the approximate-inference and semi-supervised extensions of
-// Section 7 other than p(x | c), and later GAN variants (DCGAN batch norm,
+// Table 1, and later GAN variants (DCGAN batch norm,
 // Wasserstein losses, spectral normalisation) are not implemented.
 package ganlib

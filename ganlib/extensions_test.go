@@ -1,6 +1,7 @@
 package ganlib
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -27,10 +28,7 @@ func extBackend(t testing.TB) compute.Backend {
 // pairs to ~0, while the prior-mean baseline is E[z²] = 1 per coordinate
 // (unit-variance prior, hand derivation).
 func TestInferenceNetRecoversLinearG(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a small network")
-	}
-	backend := extBackend(t)
+	backend := extBackend(t) // about 0.5 s: kept under -short
 	gen := GeneratorConfig{NoiseDim: 4, Output: Linear, H: 4, W: 4, C: 1, InitRange: []float64{0.5}}
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(3); err != nil {
@@ -278,4 +276,18 @@ func TestTrainSoftmaxErrors(t *testing.T) {
 	if mse := MeanSquaredError([]float32{1, 2}, []float32{0, 0}); mse != 2.5 {
 		t.Errorf("MeanSquaredError = %g, want (1+4)/2 = 2.5", mse)
 	}
+}
+
+// A classifier on one feature: values below 0 are class 0, above are class 1.
+func ExampleTrainSoftmax() {
+	x := []float32{-3, -2, -1, 1, 2, 3}
+	y := []int{0, 0, 0, 1, 1, 1}
+	clf, err := TrainSoftmax(x, y, 1, 2, SoftmaxOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pred, _ := clf.Predict([]float32{-0.5, 0.5, 10})
+	fmt.Println(pred, Accuracy(pred, []int{0, 1, 1}))
+	// Output: [0 1 1] 1
 }

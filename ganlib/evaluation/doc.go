@@ -51,8 +51,10 @@
 // ClassHistogramOf (class frequencies of predicted labels and their entropy,
 // a mode-collapse signal), FrechetDistance (the Gaussian Fréchet distance
 // behind FID) and PrecisionRecall (Kynkäänniemi et al. 2019) work on labels
-// or feature vectors given as plain slices. The classifier that would
-// provide them for MNIST is not part of this package.
+// or feature vectors given as plain slices. For MNIST, the subpackage
+// mnistclf trains (once, cached, reproducible from a seed) the small
+// classifier whose predicted labels and 128-d features feed them, and
+// mnistclf.Metrics reports all three with their protocol.
 //
 // # Out of scope
 //
