@@ -39,17 +39,31 @@ func (c BackendChoice) String() string { return c.Config + " (" + c.Reason + ")"
 //  2. XLA when a PJRT plugin is already installed (CUDA preferred over CPU);
 //  3. otherwise GoMLX's pure-Go backend ("go").
 //
+// A pure-Go configuration gets the option "ops_sequential" unless it names an
+// ops mode itself ("go:ops_parallel" keeps the parallel mode), because the
+// parallel mode of GoMLX compute v0.1.0 can deadlock (backend_sequential.go).
+//
 // It never downloads anything: XLA's automatic plugin installation is turned
 // off before plugins are searched.
 func ChooseBackend() BackendChoice {
+	var choice BackendChoice
 	if config, ok := os.LookupEnv(BackendEnvVar); ok && config != "" {
-		return BackendChoice{Config: config, Reason: "set by $" + BackendEnvVar}
-	}
-	if plugins := xlaPlugins(); len(plugins) > 0 {
+		choice = BackendChoice{Config: config, Reason: "set by $" + BackendEnvVar}
+	} else if plugins := xlaPlugins(); len(plugins) > 0 {
 		return BackendChoice{Config: "xla:" + plugins[0],
 			Reason: "XLA PJRT plugin " + plugins[0] + " is installed"}
+	} else {
+		choice = BackendChoice{Config: "go", Reason: "no XLA PJRT plugin installed; pure-Go backend"}
 	}
-	return BackendChoice{Config: "go", Reason: "no XLA PJRT plugin installed; pure-Go backend"}
+
+	// The pure-Go backend runs a graph's ops one at a time (see
+	// backend_sequential.go: its parallel mode can deadlock).
+	if cfg := WithSequentialGoOps(choice.Config); cfg != choice.Config {
+		choice.Config = cfg
+		choice.Reason += "; ops run one at a time (" + GoSequentialOption +
+			"), avoiding a worker-pool deadlock of the pure-Go backend"
+	}
+	return choice
 }
 
 var (

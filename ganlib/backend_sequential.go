@@ -17,17 +17,15 @@ package ganlib
 // wake-up; on 2 cores it was not slower (5.4 it/s sequential against 3.4 it/s
 // dynamic for mnist-released on the same loaded machine).
 //
-// BUG: this is a workaround. Backend() still returns the backend named by
-// ChooseBackend, unchanged; code that trains on the pure-Go backend should use
-// TrainingBackend. TODO: drop this file once a compute release fixes the pool
-// (Broadcast instead of Signal) and go.mod moves to it.
-
+// BUG: this is a workaround, applied by ChooseBackend (so by Backend) to
+// every pure-Go configuration that does not choose an ops mode itself.
+// TODO: drop it once a compute release fixes the pool (Broadcast instead of
+// Signal) and go.mod moves to it; then "go:ops_parallel" may be faster on
+// machines with many cores.
 import (
 	"strings"
-	"sync"
 
 	"github.com/gomlx/compute"
-	"k8s.io/klog/v2"
 )
 
 // GoSequentialOption is the pure-Go backend's configuration option that runs
@@ -60,41 +58,12 @@ func WithSequentialGoOps(config string) string {
 	return config + "," + GoSequentialOption
 }
 
-var (
-	trainingOnce    sync.Once
-	trainingBackend compute.Backend
-	trainingChoice  BackendChoice
-	trainingErr     error
-)
+// TrainingBackend returns Backend's backend.
+//
+// Deprecated: Backend applies WithSequentialGoOps itself; use Backend.
+func TrainingBackend() (compute.Backend, BackendChoice, error) { return Backend() }
 
-// TrainingBackend is Backend with WithSequentialGoOps applied: the same
-// choice (ChooseBackend), but the pure-Go backend runs ops sequentially, which
-// avoids GoMLX compute v0.1.0's worker-pool deadlock (see this file's
-// comment). It is created once per process, separately from Backend's. The
-// returned choice's Config is the configuration actually used, and its Reason
-// says when the option was added.
-func TrainingBackend() (compute.Backend, BackendChoice, error) {
-	trainingOnce.Do(func() {
-		choice := ChooseBackend()
-		if cfg := WithSequentialGoOps(choice.Config); cfg != choice.Config {
-			choice.Config = cfg
-			choice.Reason += "; ops run one at a time (" + GoSequentialOption +
-				"), avoiding a worker-pool deadlock of the pure-Go backend"
-		}
-		trainingChoice = choice
-		trainingBackend, trainingErr = NewBackend(choice.Config)
-		if trainingErr == nil {
-			klog.V(1).Infof("ganlib: training backend %s", choice)
-		}
-	})
-	return trainingBackend, trainingChoice, trainingErr
-}
-
-// MustTrainingBackend is TrainingBackend for notebooks: it panics on error.
-func MustTrainingBackend() compute.Backend {
-	b, _, err := TrainingBackend()
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+// MustTrainingBackend returns MustBackend's backend.
+//
+// Deprecated: use MustBackend.
+func MustTrainingBackend() compute.Backend { return MustBackend() }

@@ -1,6 +1,9 @@
 package ganlib
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestWithSequentialGoOps(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
@@ -22,20 +25,34 @@ func TestWithSequentialGoOps(t *testing.T) {
 	}
 }
 
-// TestTrainingBackendPureGo checks that, with $GOMLX_BACKEND=go, the training
-// backend is created with the sequential option and says why.
-func TestTrainingBackendPureGo(t *testing.T) {
-	if ChooseBackend().Config != "go" {
-		t.Skip("needs GOMLX_BACKEND=go (or no XLA plugin)")
+// TestChooseBackendPureGoIsSequential checks that every pure-Go choice gets
+// the sequential option unless it names an ops mode, and says why.
+func TestChooseBackendPureGoIsSequential(t *testing.T) {
+	for _, tc := range []struct{ env, want string }{
+		{"go", "go:ops_sequential"},
+		{"go:parallelism=2", "go:parallelism=2,ops_sequential"},
+		{"go:ops_parallel", "go:ops_parallel"},
+	} {
+		t.Setenv(BackendEnvVar, tc.env)
+		choice := ChooseBackend()
+		if choice.Config != tc.want {
+			t.Errorf("GOMLX_BACKEND=%q: ChooseBackend().Config = %q, want %q", tc.env, choice.Config, tc.want)
+		}
+		if added := tc.want != tc.env; added != strings.Contains(choice.Reason, GoSequentialOption) {
+			t.Errorf("GOMLX_BACKEND=%q: reason %q should mention %s only when it was added",
+				tc.env, choice.Reason, GoSequentialOption)
+		}
 	}
-	b, choice, err := TrainingBackend()
+
+	t.Setenv(BackendEnvVar, "go")
+	b, choice, err := Backend()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b == nil || choice.Config != "go:ops_sequential" {
-		t.Fatalf("TrainingBackend() = %v, %+v; want a backend with config go:ops_sequential", b, choice)
+		t.Fatalf("Backend() = %v, %+v; want a backend with config go:ops_sequential", b, choice)
 	}
 	if MustTrainingBackend() != b {
-		t.Error("MustTrainingBackend returned another backend; want the same process-wide one")
+		t.Error("MustTrainingBackend returned another backend; want Backend's")
 	}
 }
