@@ -49,7 +49,9 @@ func ChooseBackend() BackendChoice {
 	var choice BackendChoice
 	if config, ok := os.LookupEnv(BackendEnvVar); ok && config != "" {
 		choice = BackendChoice{Config: config, Reason: "set by $" + BackendEnvVar}
-	} else if plugins := xlaPlugins(); len(plugins) > 0 {
+	} else if plugins, err := xlaPlugins(); err != nil {
+		choice = BackendChoice{Config: "go", Reason: err.Error() + "; pure-Go backend"}
+	} else if len(plugins) > 0 {
 		return BackendChoice{Config: "xla:" + plugins[0],
 			Reason: "XLA PJRT plugin " + plugins[0] + " is installed"}
 	} else {
@@ -102,9 +104,23 @@ func MustBackend() compute.Backend {
 func NewBackend(config string) (b compute.Backend, err error) {
 	name, _, _ := strings.Cut(config, ":")
 	isXLA := name == "xla" || name == "stablehlo" || name == "hlo" || name == "shlo"
-	if isXLA && len(xlaPlugins()) == 0 {
-		return nil, errors.Errorf("ganlib: backend %q asked for, but no XLA PJRT plugin is installed: %s; "+
-			"or unset %s to use the pure-Go backend", config, XLAInstallHint, BackendEnvVar)
+	if isXLA {
+		plugins, err := xlaPlugins()
+		if err != nil {
+			return nil, errors.Errorf("ganlib: backend %q asked for, but %v: reinstall the plugin (%s)",
+				config, err, XLAInstallHint)
+		}
+		if len(plugins) == 0 {
+			hint := XLAInstallHint
+			if strings.Contains(config, "cuda") {
+				hint = "install the CUDA PJRT plugin and the NVIDIA libraries it needs (go-xla's " +
+					"installer package, installer.CudaInstall, does this) into /usr/local/lib/go-xla or " +
+					"$HOME/.local/lib/go-xla, or point PJRT_PLUGIN_LIBRARY_PATH at its folder; the docker/ " +
+					"image's gpu target ships it ready"
+			}
+			return nil, errors.Errorf("ganlib: backend %q asked for, but no XLA PJRT plugin is installed: %s; "+
+				"or unset %s to use the pure-Go backend", config, hint, BackendEnvVar)
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {

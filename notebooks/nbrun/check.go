@@ -119,6 +119,7 @@ const (
 	KindError   = "error"
 	KindTimeout = "timeout"
 	KindKernel  = "kernel failure"
+	KindShell   = "shell command failed"
 )
 
 // Failure is one cell that went wrong.
@@ -212,7 +213,9 @@ func checkCell(c Cell) (Failure, bool) {
 	case htmlErr != "":
 		return Failure{Kind: KindCompile, Message: firstLines(stripTags(htmlErr), 8)}, true
 	case panicLine != "":
-		msg := panicLine
+		// The kind already reads "panic": keep "fatal error: ..." whole but
+		// drop a leading "panic: " so that it is not said twice.
+		msg := strings.TrimPrefix(panicLine, "panic: ")
 		if m := cellLineRE.FindStringSubmatch(streams); m != nil {
 			msg += " (cell line " + m[1] + ")"
 		}
@@ -229,10 +232,65 @@ func checkCell(c Cell) (Failure, bool) {
 	case hasError:
 		return Failure{Kind: KindError, Message: firstLines(errText, 8)}, true
 	}
+	if status := shellStatus(c.Outputs); status != "" {
+		return Failure{Kind: KindShell, Message: shellMessage(c, status)}, true
+	}
 	if line := ErrorLine(streams); line != "" {
 		return Failure{Kind: KindPrinted, Message: line}, true
 	}
 	return Failure{}, false
+}
+
+// shellExitRE matches the stderr report GoNB v0.11.5 writes after a "!"
+// shell command exits non-zero (internal/jpyexec Executor.Exec publishes
+// cmd.Wait's error, "^C\n"-prefixed when the kernel was interrupted); the
+// cell itself still completes without an error output.
+var shellExitRE = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status \d+|signal: [a-z ]+)\n?$`)
+
+// shellStatus returns the first "exit status N" (or "signal: ...") report of
+// a failed shell command among the cell's stderr outputs, or "". GoNB writes
+// each report as its own stderr message, so only whole outputs are matched:
+// a program that prints "exit status 1" amid other output is not taken for
+// one.
+func shellStatus(outputs []Output) string {
+	for _, o := range outputs {
+		if o.OutputType != "stream" || o.Name != "stderr" {
+			continue
+		}
+		text := strings.TrimPrefix(string(o.Text), "^C\n")
+		if m := shellExitRE.FindStringSubmatch(text); m != nil && len(m[0]) == len(text) {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// shellMessage names the failed command when the cell has a single "!"
+// line, and adds the first error line (else the last lines) it printed.
+func shellMessage(c Cell, status string) string {
+	var cmds []string
+	for _, line := range strings.Split(string(c.Source), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//gonb:"))
+		if strings.HasPrefix(line, "!") {
+			cmds = append(cmds, strings.TrimSpace(strings.TrimPrefix(line[1:], "*")))
+		}
+	}
+	msg := status
+	if len(cmds) == 1 {
+		msg = fmt.Sprintf("%q: %s", cmds[0], status)
+	} else if len(cmds) > 1 {
+		msg = fmt.Sprintf("one of %d ! commands: %s", len(cmds), status)
+	}
+	var printed strings.Builder
+	for _, o := range c.Outputs {
+		if o.OutputType == "stream" && o.Name == "stderr" && shellStatus([]Output{o}) == "" {
+			printed.WriteString(string(o.Text))
+		}
+	}
+	if tail := lastLines(printed.String(), 1); tail != "" {
+		msg += " after printing " + fmt.Sprintf("%q", tail)
+	}
+	return msg
 }
 
 // compileMessage condenses GoNB's raw compile error report: each traceback

@@ -27,6 +27,7 @@ nb("compile_error.ipynb","Fixture: a cell that does not compile",[ok,note,("code
 nb("panic.ipynb","Fixture: a cell that panics",[ok,note,("code",'%%\npanic("boom")')])
 nb("exit.ipynb","Fixture: a cell that exits with status 1",[ok,note,("code",'%%\nfmt.Println("giving up")\nos.Exit(1)')])
 nb("error_printed.ipynb","Fixture: a cell that prints an error and exits normally",[ok,note,("code",'%%\nfmt.Println("Error: data folder not found")')])
+nb("shell_error.ipynb","Fixture: a cell whose ! shell command fails",[ok,note,("code",'!echo "listing"\n!ls /nonexistent-nbrun-fixture\n!echo "after the failure"')])
 nb("timeout.ipynb","Fixture: a cell that runs past the notebook deadline",[ok,note,("code",'%%\ntime.Sleep(time.Hour)')])
 nb("import_project.ipynb","Fixture: cells import the project and GoMLX from the local checkout",[
  ("code",'import (\n\t"github.com/gan-notebooks/gan/ganlib"\n\t"github.com/gomlx/gomlx/core/graph"\n)\n\n%%\nbackend, choice, err := ganlib.Backend()\nif err != nil {\n\tpanic(err)\n}\nfmt.Println("backend:", choice)\nsquare := func(x *graph.Node) *graph.Node { return graph.Mul(x, x) }\nfmt.Println("3*3 =", graph.MustExecOnce(backend, square, float32(3)))'),
