@@ -435,6 +435,13 @@ func (r *IDXReader) ReadAll() (*IDX, error) {
 		if r.zr != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, &FormatError{File: r.Name, Msg: "corrupt gzip stream", Err: err}
 		}
+		if r.zr != nil && int64(n) == r.payload {
+			// Every payload byte arrived, but the stream ended inside the
+			// gzip trailer (CRC-32 and size).
+			return nil, formatErrorf(r.Name, "gzip stream cut short: all %d payload bytes are there, but "+
+				"the gzip trailer (CRC-32 and size) is missing or incomplete; the file was probably "+
+				"truncated in transfer", n)
+		}
 		return nil, formatErrorf(r.Name, "truncated payload: dims %v of %s: expected %d payload bytes, got %d",
 			r.Header.Dims, r.Header.Type, r.payload, n)
 	}

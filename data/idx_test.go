@@ -141,6 +141,10 @@ func TestIDXBadInput(t *testing.T) {
 		{"corrupt gzip", corruptGz, []string{"corrupt gzip stream"}},
 		{"gzip bad CRC", badCRC, []string{"corrupt gzip stream", "checksum"}},
 		{"gzip cut short", validGz[:len(validGz)/2], []string{"truncated payload"}},
+		// The 8-byte trailer (CRC-32, size) cut by 4: every payload byte is
+		// there, so the error must not claim a short payload.
+		{"gzip trailer cut", validGz[:len(validGz)-4], []string{"gzip stream cut short", "all 1568 payload bytes",
+			"trailer"}},
 		{"gzip header only", validGz[:5], []string{"corrupt gzip stream"}},
 	}
 	for _, c := range cases {

@@ -40,7 +40,8 @@ def main():
 
     def timeout_func(cell):
         left = end - time.monotonic()
-        return max(1, int(min(args.cell_timeout, left)))
+        # Fractional seconds; never 0 (nbclient reads 0 as "no timeout").
+        return max(0.1, min(args.cell_timeout, left))
 
     client = NotebookClient(
         nb,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -121,17 +122,20 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return res, errors.Wrap(err, "nbrun")
 	}
+	if err := ValidateNotebook(path); err != nil {
+		return res, err
+	}
 	if opts.Mode == "" {
 		opts.Mode = Quick
 	}
-	if opts.Mode != Quick && opts.Mode != Full {
-		return res, errors.Errorf("nbrun: Options.Mode = %q, want %q or %q", opts.Mode, Quick, Full)
+	if opts.Mode, err = ParseMode(opts.Mode); err != nil {
+		return res, errors.WithMessage(err, "nbrun: Options.Mode")
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
 	if opts.Repo == "" {
-		if opts.Repo, err = FindRepo(filepath.Dir(abs)); err != nil {
+		if opts.Repo, err = DefaultRepo(abs); err != nil {
 			return res, err
 		}
 	}
@@ -174,16 +178,17 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 	base := strings.TrimSuffix(filepath.Base(abs), ".ipynb")
 	res.Output = filepath.Join(opts.OutDir, base+".ipynb")
 	res.Log = filepath.Join(opts.OutDir, base+".log")
-	statusPath := filepath.Join(tmp, "status.json")
-	args := []string{script, "--kernel", HeadlessKernelName,
-		"--deadline", fmt.Sprint(int(opts.Timeout.Seconds())),
-		"--cell-timeout", fmt.Sprint(int(opts.Timeout.Seconds())),
-		"--out", res.Output, "--status", statusPath}
 	if opts.HTML {
 		res.HTML = filepath.Join(opts.OutDir, base+".html")
-		args = append(args, "--html", res.HTML)
 	}
-	args = append(args, abs)
+	for _, out := range []string{res.Output, res.Log, res.HTML} {
+		if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+			return res, errors.Errorf("nbrun: %s: output %s is a folder, not a file: remove it or choose another -out",
+				path, out)
+		}
+	}
+	statusPath := filepath.Join(tmp, "status.json")
+	args := executorArgs(script, opts.Timeout, res.Output, statusPath, res.HTML, abs)
 
 	// Execute; the context deadline is a backstop for a hung executor.
 	logFile, err := os.Create(res.Log)
@@ -224,21 +229,7 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Failures = Check(path, nb)
-	if !st.OK && !failedAt(res.Failures, st.Cell+1) {
-		f := Failure{Notebook: path, Kind: KindKernel, Message: firstLines(st.Message, 8)}
-		switch st.Kind {
-		case "timeout":
-			f.Kind = KindTimeout
-			f.Message = fmt.Sprintf("still running at the notebook deadline (%s)", opts.Timeout)
-		case "error":
-			f.Kind = KindError
-		}
-		if st.Cell >= 0 && st.Cell < len(nb.Cells) {
-			f.Cell, f.CodeCell = st.Cell+1, codeCellNumber(nb, st.Cell)
-		}
-		res.Failures = append(res.Failures, f)
-	}
+	res.Failures = judge(path, nb, st, opts.Timeout)
 	if opts.Strip {
 		if err := StripFile(res.Output); err != nil {
 			return res, err
@@ -248,6 +239,92 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 		return res, &RunError{Failures: res.Failures, Log: res.Log}
 	}
 	return res, nil
+}
+
+// ParseMode normalises a notebook mode: Quick or Full, in any case and with
+// surrounding spaces (as kernelext.NotebookMode reads $GAN_NOTEBOOK_MODE).
+func ParseMode(s string) (string, error) {
+	m := strings.ToLower(strings.TrimSpace(s))
+	if m != Quick && m != Full {
+		return "", errors.Errorf("%q: want %s or %s", s, Quick, Full)
+	}
+	return m, nil
+}
+
+// DefaultRepo returns the checkout Run uses when Options.Repo is empty: the
+// folder at or above the notebook (a file path) holding this module's go.mod,
+// else the one at or above the current directory.
+func DefaultRepo(notebook string) (string, error) {
+	abs, err := filepath.Abs(notebook)
+	if err != nil {
+		return "", errors.WithStack(err)
+	}
+	if repo, err := FindRepo(filepath.Dir(abs)); err == nil {
+		return repo, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", errors.WithStack(err)
+	}
+	if repo, err := FindRepo(wd); err == nil {
+		return repo, nil
+	}
+	return "", errors.Errorf("nbrun: no go.mod of module %s at or above %s nor the current directory %s: "+
+		"pass the checkout with -repo (Options.Repo)", ModulePath, filepath.Dir(abs), wd)
+}
+
+// ValidateNotebook checks, before Jupyter starts, that the file at path is
+// an nbformat 4 notebook: a JSON object with "nbformat": 4 and a "cells"
+// list. The error reads "<path>: not a valid notebook: <reason>".
+func ValidateNotebook(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return errors.WithStack(err)
+	}
+	var nb struct {
+		NBFormat *int             `json:"nbformat"`
+		Cells    *json.RawMessage `json:"cells"`
+	}
+	invalid := func(format string, args ...any) error {
+		return errors.Errorf("%s: not a valid notebook: "+format, append([]any{path}, args...)...)
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		return invalid("%v", err)
+	}
+	switch {
+	case nb.NBFormat == nil:
+		return invalid(`no "nbformat" field`)
+	case *nb.NBFormat != 4:
+		return invalid(`"nbformat" is %d, want 4`, *nb.NBFormat)
+	case nb.Cells == nil:
+		return invalid(`no "cells" list`)
+	}
+	var cells []Cell
+	if err := json.Unmarshal(*nb.Cells, &cells); err != nil {
+		return invalid(`"cells": %v`, err)
+	}
+	return nil
+}
+
+// CheckDistinctNames returns an error when two different notebooks among
+// paths have the same base name: run into the same output folder, the second
+// would overwrite the first's <name>.ipynb, .log and .html.
+func CheckDistinctNames(paths []string) error {
+	seen := map[string]string{} // base name -> absolute path
+	given := map[string]string{}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return errors.WithStack(err)
+		}
+		base := filepath.Base(abs)
+		if prev, ok := seen[base]; ok && prev != abs {
+			return errors.Errorf("nbrun: %s and %s have the same name %s: their outputs would overwrite "+
+				"each other; run them with different output folders", given[base], p, base)
+		}
+		seen[base], given[base] = abs, p
+	}
+	return nil
 }
 
 // FindRepo returns the first folder at or above dir holding the go.mod of
@@ -264,7 +341,8 @@ func FindRepo(dir string) (string, error) {
 			}
 		}
 		if filepath.Dir(d) == d {
-			return "", errors.Errorf("nbrun: no go.mod of module %s at or above %s", ModulePath, dir)
+			return "", errors.Errorf("nbrun: no go.mod of module %s at or above %s: pass the checkout with -repo "+
+				"(Options.Repo)", ModulePath, dir)
 		}
 	}
 }
@@ -302,6 +380,62 @@ func findPython(want string) (string, error) {
 			"packages python3-nbclient and jupyter-nbconvert (or run `make notebook`)")
 	})
 	return pythonFound, pythonErr
+}
+
+// executorArgs builds execute.py's command line. The deadline is passed in
+// fractional seconds (milliseconds kept), so that 5.5s stays 5.5s.
+func executorArgs(script string, timeout time.Duration, out, statusPath, html, notebook string) []string {
+	secs := strconv.FormatFloat(timeout.Seconds(), 'f', 3, 64)
+	args := []string{script, "--kernel", HeadlessKernelName,
+		"--deadline", secs, "--cell-timeout", secs,
+		"--out", out, "--status", statusPath}
+	if html != "" {
+		args = append(args, "--html", html)
+	}
+	return append(args, notebook)
+}
+
+// judge turns the executed notebook and the executor's status into failures.
+// Output checks (Check) judge every cell, except that a timeout reported by
+// the executor wins over them for the cell that was running: interrupting
+// that cell makes GoNB print errors ("signal: interrupt") that would
+// otherwise be reported instead of the timeout. Other executor failures are
+// added only when Check found nothing wrong with that cell.
+func judge(path string, nb *Notebook, st status, timeout time.Duration) []Failure {
+	failures := Check(path, nb)
+	if st.OK {
+		return failures
+	}
+	cell := st.Cell + 1 // 1-based; 0 when not tied to a cell
+	if st.Cell < 0 || st.Cell >= len(nb.Cells) {
+		cell = 0
+	}
+	f := Failure{Notebook: path, Kind: KindKernel, Message: firstLines(st.Message, 8)}
+	switch st.Kind {
+	case "timeout":
+		f.Kind = KindTimeout
+		f.Message = fmt.Sprintf("still running at the notebook deadline (%s)", timeout)
+		kept := failures[:0]
+		for _, g := range failures {
+			if cell == 0 || g.Cell != cell {
+				kept = append(kept, g)
+			}
+		}
+		failures = kept
+	case "error":
+		f.Kind = KindError
+		if failedAt(failures, cell) {
+			return failures
+		}
+	default:
+		if failedAt(failures, cell) {
+			return failures
+		}
+	}
+	if cell > 0 {
+		f.Cell, f.CodeCell = cell, codeCellNumber(nb, st.Cell)
+	}
+	return append(failures, f)
 }
 
 func failedAt(failures []Failure, cell int) bool {
