@@ -13,6 +13,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,56 +23,92 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", envOr(nbrun.ModeEnvVar, nbrun.Quick), "quick or full (default: $"+nbrun.ModeEnvVar+" or quick)")
-	out := flag.String("out", "build/notebooks", "folder for the executed notebooks, their logs and HTML")
-	html := flag.Bool("html", false, "also export each executed notebook as HTML")
-	strip := flag.Bool("strip", true, "strip execution counts and volatile metadata from the executed notebooks")
-	stripOnly := flag.Bool("strip-only", false, "run nothing: strip the given notebooks in place")
-	timeout := flag.Duration("timeout", nbrun.DefaultTimeout, "deadline for each notebook")
-	online := flag.Bool("online", false, "let cells download modules (default: GOPROXY=off in the kernel)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: nbrun [flags] notebook.ipynb...\n")
-		flag.PrintDefaults()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status (0 all
+// passed, 1 a notebook failed, 2 bad usage).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("nbrun", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	mode := flags.String("mode", envOr(nbrun.ModeEnvVar, nbrun.Quick),
+		"quick or full, any case (default: $"+nbrun.ModeEnvVar+" or quick)")
+	out := flags.String("out", "build/notebooks", "folder for the executed notebooks, their logs and HTML")
+	html := flags.Bool("html", false, "also export each executed notebook as HTML")
+	strip := flags.Bool("strip", true, "strip execution counts and volatile metadata from the executed notebooks")
+	stripOnly := flags.Bool("strip-only", false, "run nothing: strip the given notebooks in place")
+	timeout := flags.Duration("timeout", nbrun.DefaultTimeout, "deadline for each notebook")
+	online := flags.Bool("online", false, "let cells download modules (default: GOPROXY=off in the kernel)")
+	repo := flags.String("repo", "", "checkout of "+nbrun.ModulePath+" that cells import "+
+		"(default: found at or above each notebook, else at or above the current directory)")
+	flags.Usage = func() {
+		fmt.Fprintf(flags.Output(), "usage: nbrun [flags] notebook.ipynb...\n")
+		flags.PrintDefaults()
 	}
-	flag.Parse()
-	if flag.NArg() == 0 {
-		flag.Usage()
-		os.Exit(2)
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if flags.NArg() == 0 {
+		flags.Usage()
+		return 2
 	}
 
 	if *stripOnly {
-		for _, path := range flag.Args() {
+		for _, path := range flags.Args() {
 			if err := nbrun.StripFile(path); err != nil {
-				fmt.Fprintf(os.Stderr, "nbrun: %+v\n", err)
-				os.Exit(1)
+				fmt.Fprintf(stderr, "nbrun: %+v\n", err)
+				return 1
 			}
 		}
-		return
+		return 0
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// Check the flags once, before any notebook runs.
+	m, err := nbrun.ParseMode(*mode)
+	if err != nil {
+		fmt.Fprintf(stderr, "nbrun: -mode %v\n", err)
+		return 2
+	}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "nbrun: -timeout %s: want a positive duration\n", *timeout)
+		return 2
+	}
+	if *repo != "" {
+		if *repo, err = nbrun.FindRepo(*repo); err != nil {
+			fmt.Fprintf(stderr, "nbrun: -repo: %v\n", err)
+			return 2
+		}
+	}
+	if err := nbrun.CheckDistinctNames(flags.Args()); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 2
+	}
+
 	failed := 0
-	for _, path := range flag.Args() {
-		fmt.Printf("=== RUN   %s (%s mode)\n", path, *mode)
+	for _, path := range flags.Args() {
+		fmt.Fprintf(stdout, "=== RUN   %s (%s mode)\n", path, m)
 		res, err := nbrun.Run(ctx, path, nbrun.Options{
-			Mode: *mode, OutDir: *out, HTML: *html, Strip: *strip, Timeout: *timeout, Online: *online,
+			Mode: m, OutDir: *out, HTML: *html, Strip: *strip, Timeout: *timeout, Online: *online, Repo: *repo,
 		})
 		if err != nil {
 			failed++
-			fmt.Printf("--- FAIL: %s (%s)\n%v\n", path, res.Duration.Round(time.Second), err)
+			fmt.Fprintf(stdout, "--- FAIL: %s (%s)\n%v\n", path, res.Duration.Round(time.Second), err)
 			continue
 		}
-		fmt.Printf("--- PASS: %s (%s) -> %s\n", path, res.Duration.Round(time.Second), res.Output)
+		fmt.Fprintf(stdout, "--- PASS: %s (%s) -> %s\n", path, res.Duration.Round(time.Second), res.Output)
 		if res.HTML != "" {
-			fmt.Printf("    html: %s\n", res.HTML)
+			fmt.Fprintf(stdout, "    html: %s\n", res.HTML)
 		}
 	}
 	if failed > 0 {
-		fmt.Printf("FAIL: %d of %d notebooks failed\n", failed, flag.NArg())
-		os.Exit(1)
+		fmt.Fprintf(stdout, "FAIL: %d of %d notebooks failed\n", failed, flags.NArg())
+		return 1
 	}
-	fmt.Printf("ok: %d notebooks passed\n", flag.NArg())
+	fmt.Fprintf(stdout, "ok: %d notebooks passed\n", flags.NArg())
+	return 0
 }
 
 func envOr(key, def string) string {
