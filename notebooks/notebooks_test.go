@@ -31,9 +31,11 @@ func TestNotebooks(t *testing.T) {
 		t.Fatal("no notebooks (*.ipynb) in notebooks/")
 	}
 
-	mode := os.Getenv(nbrun.ModeEnvVar)
-	if mode == "" {
-		mode = nbrun.Quick
+	mode := nbrun.Quick
+	if s := os.Getenv(nbrun.ModeEnvVar); s != "" {
+		if mode, err = nbrun.ParseMode(s); err != nil {
+			t.Fatalf("%s: %v", nbrun.ModeEnvVar, err)
+		}
 	}
 	timeout := 10 * time.Minute
 	if mode == nbrun.Full {
@@ -44,11 +46,8 @@ func TestNotebooks(t *testing.T) {
 			t.Fatalf("GAN_NOTEBOOK_TIMEOUT=%q: %v", s, err)
 		}
 	}
-	var only *regexp.Regexp
-	if s := os.Getenv("GAN_NOTEBOOK_RUN"); s != "" {
-		if only, err = regexp.Compile(s); err != nil {
-			t.Fatalf("GAN_NOTEBOOK_RUN=%q: %v", s, err)
-		}
+	if paths, err = selectNotebooks(paths, os.Getenv("GAN_NOTEBOOK_RUN")); err != nil {
+		t.Fatal(err)
 	}
 	out := os.Getenv("GAN_NOTEBOOK_OUT")
 	if out == "" {
@@ -57,18 +56,11 @@ func TestNotebooks(t *testing.T) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	timings, err := os.Create(filepath.Join(out, "timings.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = timings.Close() }()
-	fmt.Fprintf(timings, "notebook\tmode\tseconds\tresult\n")
+	// Rows of notebooks not run this time are kept (see nbrun.RecordTiming).
+	timings := filepath.Join(out, "timings.tsv")
 
 	// One notebook at a time: each may use every core.
 	for _, path := range paths {
-		if only != nil && !only.MatchString(path) {
-			continue
-		}
 		t.Run(path, func(t *testing.T) {
 			res, err := nbrun.Run(context.Background(), path, nbrun.Options{
 				Mode: mode, OutDir: out, Timeout: timeout, Strip: true,
@@ -77,11 +69,65 @@ func TestNotebooks(t *testing.T) {
 			if err != nil {
 				result = "FAIL"
 			}
-			fmt.Fprintf(timings, "%s\t%s\t%.0f\t%s\n", path, mode, res.Duration.Seconds(), result)
+			row := nbrun.Timing{Notebook: path, Mode: mode, Seconds: res.Duration.Seconds(), Result: result}
+			if err := nbrun.RecordTiming(timings, row); err != nil {
+				t.Error(err)
+			}
 			if err != nil {
 				t.Fatalf("%s mode:\n%v", mode, err)
 			}
 			t.Logf("%s: %s mode, %s -> %s", path, mode, res.Duration.Round(time.Second), res.Output)
+		})
+	}
+}
+
+// selectNotebooks keeps the paths that the regular expression filter
+// ($GAN_NOTEBOOK_RUN) matches, all of them when filter is empty. A filter
+// that matches none is an error: a typo must not pass with nothing run.
+func selectNotebooks(paths []string, filter string) ([]string, error) {
+	if filter == "" {
+		return paths, nil
+	}
+	only, err := regexp.Compile(filter)
+	if err != nil {
+		return nil, fmt.Errorf("GAN_NOTEBOOK_RUN=%q: %w", filter, err)
+	}
+	var kept []string
+	for _, p := range paths {
+		if only.MatchString(p) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("GAN_NOTEBOOK_RUN=%q matches none of the notebooks %v", filter, paths)
+	}
+	return kept, nil
+}
+
+func TestSelectNotebooks(t *testing.T) {
+	paths := []string{"00-setup-check.ipynb", "01-game-1d.ipynb", "04-mnist.ipynb"}
+	tests := []struct {
+		name, filter string
+		want         []string // nil: an error is wanted
+	}{
+		{"no filter runs all", "", paths},
+		{"prefix", "^0[01]", paths[:2]},
+		{"one", "mnist", paths[2:]},
+		{"no match fails", "zzz", nil},
+		{"bad regexp fails", "(", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := selectNotebooks(paths, tc.filter)
+			if tc.want == nil {
+				if err == nil {
+					t.Fatalf("selectNotebooks(%q) = %v, want an error", tc.filter, got)
+				}
+				return
+			}
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("selectNotebooks(%q) = %v, %v; want %v", tc.filter, got, err, tc.want)
+			}
 		})
 	}
 }

@@ -73,7 +73,30 @@ func TestCheck(t *testing.T) {
 			{"output_type": "stream", "name": "stderr", "text": "\n\ngoroutine 1 [running]:\nmain.main()\n"},
 			{"output_type": "stream", "name": "stderr", "text": "\t \u001b[7m[[ Cell [2] Line 5 ]]\u001b[0m /tmp/gonb_1/main.go:10 +0x65\n"},
 			{"output_type": "error", "ename": "ERROR", "evalue": "exit status 2", "traceback": ["exit status 2"]}]}`,
-			KindPanic, "panic: boom (cell line 5)", 3, 2},
+			KindPanic, "boom (cell line 5)", 3, 2},
+		{"fatal error", `{"cell_type": "code", "source": "", "outputs": [
+			{"output_type": "stream", "name": "stderr", "text": "fatal error: all goroutines are asleep - deadlock!\n"},
+			{"output_type": "error", "ename": "ERROR", "evalue": "exit status 2", "traceback": ["exit status 2"]}]}`,
+			KindPanic, "fatal error: all goroutines are asleep", 3, 2},
+		// Shapes of GoNB v0.11.5 "!" commands (testdata/shell_error.ipynb run
+		// by nbrun): the command's stderr, then jpyexec's own stderr message
+		// "exit status N", and no error output.
+		{"shell command fails", `{"cell_type": "code", "source": ["!ls /nonexistent"], "outputs": [
+			{"output_type": "stream", "name": "stderr", "text": ["ls: cannot access '/nonexistent': No such file or directory\n"]},
+			{"output_type": "stream", "name": "stderr", "text": ["exit status 2\n"]}]}`,
+			KindShell, `"ls /nonexistent": exit status 2 after printing "ls: cannot access '/nonexistent'`, 3, 2},
+		{"shell false among commands", `{"cell_type": "code", "source": ["!echo a\n", "!false\n", "!echo b"], "outputs": [
+			{"output_type": "stream", "name": "stdout", "text": ["a\n"]},
+			{"output_type": "stream", "name": "stderr", "text": ["exit status 1\n"]},
+			{"output_type": "stream", "name": "stdout", "text": ["b\n"]}]}`,
+			KindShell, "one of 3 ! commands: exit status 1", 3, 2},
+		{"shell interrupted", `{"cell_type": "code", "source": ["!sleep 100"], "outputs": [
+			{"output_type": "stream", "name": "stderr", "text": ["^C\nsignal: interrupt\n"]}]}`,
+			KindShell, `"sleep 100": signal: interrupt`, 3, 2},
+		{"exit status amid other output", `{"cell_type": "code", "source": "", "outputs": [
+			{"output_type": "stream", "name": "stderr", "text": ["note: exit status 1 seen in the log\n"]},
+			{"output_type": "stream", "name": "stdout", "text": ["exit status 1\n"]}]}`,
+			"", "", 0, 0},
 		{"exit 1", `{"cell_type": "code", "source": "", "outputs": [
 			{"output_type": "stream", "name": "stdout", "text": "giving up\n"},
 			{"output_type": "stream", "name": "stderr", "text": "exit status 1\n"},
@@ -112,6 +135,10 @@ func TestCheck(t *testing.T) {
 			wantPrefix := "x.ipynb: cell 3 (code cell 2): " + tc.wantKind + ": "
 			if !strings.HasPrefix(f.Error(), wantPrefix) {
 				t.Errorf("Error() = %q, want prefix %q", f.Error(), wantPrefix)
+			}
+			// The kind is said once ("panic: panic: boom" was a bug).
+			if twice := tc.wantKind + ": " + tc.wantKind + ":"; strings.Contains(f.Error(), twice) {
+				t.Errorf("Error() = %q repeats %q", f.Error(), twice)
 			}
 		})
 	}

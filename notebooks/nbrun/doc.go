@@ -7,10 +7,13 @@
 // text), --go_work=<checkout> (cells import this module from the local
 // checkout) and the environment of KernelEnv (GOEXPERIMENT=simd,
 // GOTOOLCHAIN=local, GOPROXY=off when offline, go and $GOPATH/bin on PATH).
-// The executed notebook is always saved, then Check inspects its outputs:
-// a cell fails when it does not compile, panics, exits non-zero, prints an
-// error line (see ErrorLine) or runs past its deadline. Every failure names
-// the notebook and the cell number.
+// The notebook file is validated first (ValidateNotebook), so a broken file
+// fails with a JSON error rather than a Python traceback. The executed
+// notebook is always saved, then Check inspects its outputs: a cell fails
+// when it does not compile, panics, exits non-zero, runs a "!" shell command
+// that exits non-zero, prints an error line (see ErrorLine) or runs past its
+// deadline; a timeout wins over whatever the interrupted cell printed. Every
+// failure names the notebook and the cell number.
 //
 // Strip removes execution counts and volatile metadata, so that executed
 // notebooks can be committed with their outputs and diff cleanly.

@@ -42,7 +42,8 @@ var executeScript []byte
 // Options configure Run. The zero value runs in quick mode, offline, with
 // outputs in a temporary folder.
 type Options struct {
-	// Mode is Quick (default) or Full; the kernel gets it as $GAN_NOTEBOOK_MODE.
+	// Mode is Quick (default) or Full, in any case (see ParseMode); the
+	// kernel gets it, in lower case, as $GAN_NOTEBOOK_MODE.
 	Mode string
 	// OutDir receives <name>.ipynb (executed), <name>.log (the executor's and
 	// GoNB's log) and, with HTML set, <name>.html. Default: a new temporary
@@ -57,7 +58,8 @@ type Options struct {
 	// running at the deadline fails with KindTimeout. Default DefaultTimeout.
 	Timeout time.Duration
 	// Repo is the checkout cells import the project from. Default: the
-	// folder above the notebook holding this module's go.mod.
+	// folder at or above the notebook holding this module's go.mod, else the
+	// one at or above the current directory (see DefaultRepo).
 	Repo string
 	// Online lets cells download modules (GOPROXY as in the environment).
 	// By default the kernel runs with GOPROXY=off: notebooks must build from
@@ -139,6 +141,28 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 			return res, err
 		}
 	}
+
+	// Output files; checked before anything starts.
+	if opts.OutDir == "" {
+		if opts.OutDir, err = os.MkdirTemp("", "nbrun-out-"); err != nil {
+			return res, errors.WithStack(err)
+		}
+	}
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return res, errors.WithStack(err)
+	}
+	base := strings.TrimSuffix(filepath.Base(abs), ".ipynb")
+	res.Output = filepath.Join(opts.OutDir, base+".ipynb")
+	res.Log = filepath.Join(opts.OutDir, base+".log")
+	if opts.HTML {
+		res.HTML = filepath.Join(opts.OutDir, base+".html")
+	}
+	for _, out := range []string{res.Output, res.Log, res.HTML} {
+		if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+			return res, errors.Errorf("nbrun: %s: output %s is a folder, not a file: remove it or choose another -out",
+				path, out)
+		}
+	}
 	goEnv, err := FindGoEnv()
 	if err != nil {
 		return res, err
@@ -166,27 +190,6 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 		return res, errors.WithStack(err)
 	}
 
-	// Output files.
-	if opts.OutDir == "" {
-		if opts.OutDir, err = os.MkdirTemp("", "nbrun-out-"); err != nil {
-			return res, errors.WithStack(err)
-		}
-	}
-	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
-		return res, errors.WithStack(err)
-	}
-	base := strings.TrimSuffix(filepath.Base(abs), ".ipynb")
-	res.Output = filepath.Join(opts.OutDir, base+".ipynb")
-	res.Log = filepath.Join(opts.OutDir, base+".log")
-	if opts.HTML {
-		res.HTML = filepath.Join(opts.OutDir, base+".html")
-	}
-	for _, out := range []string{res.Output, res.Log, res.HTML} {
-		if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-			return res, errors.Errorf("nbrun: %s: output %s is a folder, not a file: remove it or choose another -out",
-				path, out)
-		}
-	}
 	statusPath := filepath.Join(tmp, "status.json")
 	args := executorArgs(script, opts.Timeout, res.Output, statusPath, res.HTML, abs)
 

@@ -4,7 +4,9 @@
 //
 //	go run ./notebooks/cmd/nbrun [flags] notebook.ipynb...
 //
-// It prints one line per notebook and exits with status 1 if any failed.
+// It prints one line per notebook and exits with status 1 if any failed, 2 on
+// bad flags (checked once, before anything runs). -repo names the checkout
+// cells import the project from when the notebooks are outside it.
 // With -strip-only it runs nothing and strips the given notebooks in place
 // (execution counts and volatile metadata), for committing outputs.
 package main
@@ -77,10 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *repo != "" {
-		if *repo, err = nbrun.FindRepo(*repo); err != nil {
-			fmt.Fprintf(stderr, "nbrun: -repo: %v\n", err)
+		found, err := nbrun.FindRepo(*repo)
+		if err != nil {
+			fmt.Fprintf(stderr, "nbrun: -repo %s: no go.mod of module %s at or above it\n", *repo, nbrun.ModulePath)
 			return 2
 		}
+		*repo = found
 	}
 	if err := nbrun.CheckDistinctNames(flags.Args()); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
