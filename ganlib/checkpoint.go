@@ -21,7 +21,6 @@ package ganlib
 
 import (
 	"encoding/json"
-	stderrors "errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,10 +29,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gan-notebooks/gan/data"
+	"github.com/gan-notebooks/gan/ganlib/internal/atomicdir"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/ml/model"
@@ -47,8 +46,7 @@ const MetadataFileName = "run.json"
 
 const (
 	checkpointPrefix = "step-"
-	tempPrefix       = ".tmp-"
-	trashPrefix      = ".trash-"
+	tempPrefix       = atomicdir.TempPrefix
 	metadataFormat   = 1
 )
 
@@ -116,7 +114,7 @@ func (t *Trainer) Save(dir string) error {
 		return errors.Wrapf(err, "ganlib.Trainer.Save: creating %q", dir)
 	}
 	removeStale(dir)
-	tmp, err := os.MkdirTemp(dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
+	tmp, err := atomicdir.MkTemp(dir)
 	if err != nil {
 		return errors.Wrapf(err, "ganlib.Trainer.Save: creating a temporary directory in %q", dir)
 	}
@@ -153,12 +151,12 @@ func (t *Trainer) Save(dir string) error {
 	}
 
 	// make it durable, then publish it with one rename
-	if err := syncTree(tmp); err != nil {
+	if err := atomicdir.SyncTree(tmp); err != nil {
 		return errors.WithMessage(err, "ganlib.Trainer.Save")
 	}
 	final := filepath.Join(dir, fmt.Sprintf("%s%09d", checkpointPrefix, t.gStep))
 	if _, err := os.Stat(final); err == nil {
-		if err := discard(dir, final); err != nil {
+		if err := atomicdir.Discard(dir, final); err != nil {
 			return errors.WithMessage(err, "ganlib.Trainer.Save: replacing an earlier save of the same step")
 		}
 	}
@@ -166,7 +164,7 @@ func (t *Trainer) Save(dir string) error {
 		return errors.Wrapf(err, "ganlib.Trainer.Save: renaming %q to %q", tmp, final)
 	}
 	ok = true
-	if err := syncDir(dir); err != nil {
+	if err := atomicdir.SyncDir(dir); err != nil {
 		return errors.WithMessage(err, "ganlib.Trainer.Save")
 	}
 	if filepath.Clean(dir) == filepath.Clean(t.opts.checkpointDir) {
@@ -178,7 +176,7 @@ func (t *Trainer) Save(dir string) error {
 	if t.opts.keep > 0 {
 		steps, _ := listCheckpoints(dir)
 		for len(steps) > t.opts.keep {
-			if err := discard(dir, steps[0]); err != nil {
+			if err := atomicdir.Discard(dir, steps[0]); err != nil {
 				return errors.WithMessage(err, "ganlib.Trainer.Save: removing an old checkpoint")
 			}
 			steps = steps[1:]
@@ -187,90 +185,11 @@ func (t *Trainer) Save(dir string) error {
 	return nil
 }
 
-// syncTree fsyncs every file in dir and dir itself.
-func syncTree(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return errors.Wrapf(err, "reading %q", dir)
-	}
-	for _, e := range entries {
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return errors.Wrap(err, "opening to sync")
-		}
-		err = f.Sync()
-		_ = f.Close()
-		if err != nil {
-			return errors.Wrapf(err, "syncing %q", filepath.Join(dir, e.Name()))
-		}
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return errors.Wrapf(err, "opening %q to sync", dir)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return errors.Wrapf(err, "syncing directory %q", dir)
-	}
-	return nil
-}
-
-// discard removes a checkpoint directory: it is first renamed out of the
-// step-* namespace (one atomic step), then deleted.
-func discard(dir, path string) error {
-	trash, err := os.MkdirTemp(dir, fmt.Sprintf("%s%d-*", trashPrefix, os.Getpid()))
-	if err != nil {
-		return err
-	}
-	target := filepath.Join(trash, filepath.Base(path))
-	if err := os.Rename(path, target); err != nil {
-		return err
-	}
-	return os.RemoveAll(trash)
-}
-
 // removeStale deletes temporary and trash directories left by interrupted
 // saves: those whose writing process (its pid is in the name) is gone, or
 // this process's own. A save in progress in another live process is left
 // alone. Errors are ignored: such directories are never read.
-func removeStale(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		var rest string
-		switch {
-		case strings.HasPrefix(name, tempPrefix):
-			rest = strings.TrimPrefix(name, tempPrefix)
-		case strings.HasPrefix(name, trashPrefix):
-			rest = strings.TrimPrefix(name, trashPrefix)
-		default:
-			continue
-		}
-		pidStr, _, _ := strings.Cut(rest, "-")
-		if pid, err := strconv.Atoi(pidStr); err == nil && pid != os.Getpid() && processAlive(pid) {
-			continue
-		}
-		klog.V(1).Infof("ganlib: removing stale %s", filepath.Join(dir, name))
-		_ = os.RemoveAll(filepath.Join(dir, name))
-	}
-}
-
-// processAlive reports whether a process with this pid exists.
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || stderrors.Is(err, syscall.EPERM)
-}
+func removeStale(dir string) { atomicdir.RemoveStale(dir, true) }
 
 // listCheckpoints returns the step-* directories of dir, oldest first.
 func listCheckpoints(dir string) ([]string, error) {

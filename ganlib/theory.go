@@ -48,6 +48,38 @@ func xLogRatio(x, y float64) float64 {
 	return x * math.Log(x/y)
 }
 
+// valueTerm is the integrand of Equation 1 at one x, from the densities
+// p_data(x), p_g(x) and D(x): p_data log D + p_g log(1 - D). A term whose
+// density is 0 contributes 0 (so D* with its 0s and 1s is fine); positive
+// density where D is exactly 0 or 1 gives -Inf. Value1D and ValueOnGrid sum
+// it.
+func valueTerm(pData, pG, d float64) float64 {
+	v := 0.0
+	if pData > 0 {
+		v += pData * math.Log(d)
+	}
+	if pG > 0 {
+		v += pG * math.Log1p(-d)
+	}
+	return v
+}
+
+// criterionTerm is the integrand of C(G) (Equation 4) at one x:
+// p_data log(p_data/(p_data+p_g)) + p_g log(p_g/(p_data+p_g)), with
+// 0·log 0 = 0. CriterionC and DiscreteC sum it.
+func criterionTerm(pData, pG float64) float64 {
+	s := pData + pG
+	return xLogRatio(pData, s) + xLogRatio(pG, s)
+}
+
+// jsdTerm is the integrand of JSD(p || r) (Equation 6) at one x, from the
+// two density values: (p log(p/m) + r log(r/m))/2 with m = (p+r)/2. JSD and
+// JSDivergence sum it.
+func jsdTerm(p, r float64) float64 {
+	m := 0.5 * (p + r)
+	return 0.5*xLogRatio(p, m) + 0.5*xLogRatio(r, m)
+}
+
 // Quadrature integrates a function over [A, B] with the composite
 // Gauss–Legendre rule: Panels equal sub-intervals, Order nodes in each
 // (exact for polynomials of degree 2·Order-1 on every panel). The tails
@@ -178,17 +210,7 @@ func (q Quadrature) IntegrateValues(values []float64) (float64, error) {
 //
 //	V(G, D) = ∫ p_data(x) log D(x) + p_g(x) log(1 - D(x)) dx   (<= 0)
 func Value1D(pData, pG Density, d func(x float64) float64, q Quadrature) float64 {
-	return q.Integrate(func(x float64) float64 {
-		dx, pd, pg := d(x), pData(x), pG(x)
-		v := 0.0
-		if pd > 0 {
-			v += pd * math.Log(dx)
-		}
-		if pg > 0 {
-			v += pg * math.Log1p(-dx)
-		}
-		return v
-	})
+	return q.Integrate(func(x float64) float64 { return valueTerm(pData(x), pG(x), d(x)) })
 }
 
 // CriterionC is the virtual training criterion of Equation 4,
@@ -199,10 +221,7 @@ func Value1D(pData, pG Density, d func(x float64) float64, q Quadrature) float64
 // It is in [-log 4, 0]: -log 4 exactly when p_g = p_data (Theorem 1), 0 when
 // the supports are disjoint. Computed pointwise with 0·log 0 = 0.
 func CriterionC(pData, pG Density, q Quadrature) float64 {
-	return q.Integrate(func(x float64) float64 {
-		pd, pg := pData(x), pG(x)
-		return xLogRatio(pd, pd+pg) + xLogRatio(pg, pd+pg)
-	})
+	return q.Integrate(func(x float64) float64 { return criterionTerm(pData(x), pG(x)) })
 }
 
 // KL is the Kullback–Leibler divergence ∫ p log(p/r) dx >= 0 (nats);
@@ -220,11 +239,7 @@ func Mid(p, r Density) Density {
 //
 //	JSD(p || r) = KL(p || (p+r)/2)/2 + KL(r || (p+r)/2)/2,  in [0, log 2].
 func JSD(p, r Density, q Quadrature) float64 {
-	m := Mid(p, r)
-	return q.Integrate(func(x float64) float64 {
-		mx := m(x)
-		return 0.5*xLogRatio(p(x), mx) + 0.5*xLogRatio(r(x), mx)
-	})
+	return q.Integrate(func(x float64) float64 { return jsdTerm(p(x), r(x)) })
 }
 
 // BinMasses returns the probability that d gives each of bins equal bins on
@@ -279,8 +294,7 @@ func Softmax(theta []float64) []float64 {
 func DiscreteC(pData, pG []float64) float64 {
 	c := 0.0
 	for i, pd := range pData {
-		s := pd + pG[i]
-		c += xLogRatio(pd, s) + xLogRatio(pG[i], s)
+		c += criterionTerm(pd, pG[i])
 	}
 	return c
 }

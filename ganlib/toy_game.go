@@ -272,12 +272,7 @@ func ValueOnGrid(x, pData, pG, d []float64) float64 {
 	dx := x[1] - x[0]
 	var v float64
 	for i := range x {
-		if pData[i] > 0 {
-			v += pData[i] * math.Log(d[i])
-		}
-		if pG[i] > 0 {
-			v += pG[i] * math.Log1p(-d[i])
-		}
+		v += valueTerm(pData[i], pG[i], d[i])
 	}
 	return v * dx
 }
@@ -301,16 +296,9 @@ func JSDivergence(x, p, q []float64) float64 {
 	if !(sp > 0) || !(sq > 0) {
 		return math.NaN()
 	}
-	kl := func(a, sa float64, m float64) float64 {
-		if a <= 0 {
-			return 0
-		}
-		return a / sa * math.Log(a/sa/m)
-	}
 	var js float64
 	for i := range x {
-		m := (p[i]/sp + q[i]/sq) / 2
-		js += 0.5*kl(p[i], sp, m) + 0.5*kl(q[i], sq, m)
+		js += jsdTerm(p[i]/sp, q[i]/sq)
 	}
 	return js * dx
 }

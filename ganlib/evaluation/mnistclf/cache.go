@@ -18,15 +18,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 
+	"github.com/gan-notebooks/gan/ganlib/internal/atomicdir"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
@@ -37,8 +35,6 @@ import (
 const (
 	manifestName   = "manifest.json"
 	manifestFormat = 1
-	tempPrefix     = ".tmp-"
-	trashPrefix    = ".trash-"
 )
 
 // fileSHA256 returns the hex SHA-256 of a file.
@@ -62,8 +58,9 @@ func writeEntry(clf *Classifier, root, key string) error {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return errors.Wrapf(err, "%s: creating %s", fn, root)
 	}
-	removeStale(root)
-	tmp, err := os.MkdirTemp(root, fmt.Sprintf("%s%d-", tempPrefix, os.Getpid()))
+	// writers in this process may run concurrently: keep their folders
+	atomicdir.RemoveStale(root, false)
+	tmp, err := atomicdir.MkTemp(root)
 	if err != nil {
 		return errors.Wrapf(err, "%s: temporary folder in %s", fn, root)
 	}
@@ -109,20 +106,15 @@ func writeEntry(clf *Classifier, root, key string) error {
 	if err := os.WriteFile(filepath.Join(tmp, manifestName), blob, 0o644); err != nil {
 		return errors.Wrapf(err, "%s: writing the manifest", fn)
 	}
-	if err := syncTree(tmp); err != nil {
+	if err := atomicdir.SyncTree(tmp); err != nil {
 		return errors.WithMessage(err, fn)
 	}
 
 	// publish: move a previous entry aside, then rename
 	final := filepath.Join(root, key)
 	if _, err := os.Stat(final); err == nil {
-		trash, err := os.MkdirTemp(root, fmt.Sprintf("%s%d-", trashPrefix, os.Getpid()))
-		if err != nil {
-			return errors.Wrapf(err, "%s: replacing %s", fn, final)
-		}
-		defer os.RemoveAll(trash)
-		if err := os.Rename(final, filepath.Join(trash, key)); err != nil {
-			return errors.Wrapf(err, "%s: moving the old entry %s aside", fn, final)
+		if err := atomicdir.Discard(root, final); err != nil {
+			return errors.Wrapf(err, "%s: removing the old entry %s", fn, final)
 		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
@@ -134,7 +126,7 @@ func writeEntry(clf *Classifier, root, key string) error {
 		return errors.Wrapf(err, "%s: renaming %s to %s", fn, tmp, final)
 	}
 	published = true
-	if err := syncDir(root); err != nil {
+	if err := atomicdir.SyncDir(root); err != nil {
 		return errors.WithMessage(err, fn)
 	}
 	klog.V(1).Infof("mnistclf: cached %s", final)
@@ -221,67 +213,4 @@ func verifyFiles(dir string, files map[string]string) error {
 		}
 	}
 	return nil
-}
-
-// removeStale deletes temporary and trash folders left in root by writers
-// that are gone (the writer's pid is in the name; this process cleans up
-// its own). Errors are ignored: such folders are never read.
-func removeStale(root string) {
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), tempPrefix)
-		if !ok {
-			if rest, ok = strings.CutPrefix(e.Name(), trashPrefix); !ok {
-				continue
-			}
-		}
-		pidText, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if err == nil && (pid == os.Getpid() || processAlive(pid)) {
-			continue
-		}
-		_ = os.RemoveAll(filepath.Join(root, e.Name()))
-	}
-}
-
-// processAlive reports whether a process with this pid exists.
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// syncTree fsyncs every file in dir and dir itself.
-func syncTree(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return errors.Wrapf(err, "reading %s", dir)
-	}
-	for _, e := range entries {
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return errors.Wrap(err, "opening to sync")
-		}
-		err = f.Sync()
-		_ = f.Close()
-		if err != nil {
-			return errors.Wrapf(err, "syncing %s", filepath.Join(dir, e.Name()))
-		}
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return errors.Wrapf(err, "opening %s to sync", dir)
-	}
-	defer f.Close()
-	return errors.Wrapf(f.Sync(), "syncing folder %s", dir)
 }
