@@ -23,7 +23,7 @@ SIMD := GOEXPERIMENT=simd
 # Prints how long a step took.
 TIMED := TIMEFORMAT='    (%0Rs)'; time
 
-.PHONY: help setup notebook test build vet crosscheck crosscheck-host unit reproduce notebooks-quick clean
+.PHONY: help setup notebook test build vet crosscheck crosscheck-host unit fuzz reproduce notebooks-quick clean
 
 help:
 	@echo "make notebook    set up, then start Jupyter on notebooks/ (prints the URL)"
@@ -38,7 +38,7 @@ notebook: setup
 	@PORT=$(PORT) notebooks/serve.sh
 
 test: setup
-	@$(MAKE) --no-print-directory build vet crosscheck-host unit
+	@$(MAKE) --no-print-directory build vet crosscheck-host unit fuzz
 
 build:
 	@echo "==> go build ./..."
@@ -68,6 +68,13 @@ unit:
 	@echo "==> go test ./... (notebooks in quick mode)"
 	@$(TIMED) GAN_NOTEBOOK_REQUIRE=1 GAN_NOTEBOOK_MODE=quick GAN_NOTEBOOK_TIMEOUT=$(NOTEBOOK_TIMEOUT) \
 		GAN_NOTEBOOK_OUT=$(CURDIR)/build/test-notebooks $(SIMD) $(GO) test -timeout $(TEST_TIMEOUT) ./...
+
+# The IDX reader's fuzz target, for a short fixed time (FUZZTIME), on top of
+# its seed corpus (data/testdata/fuzz), which go test above already ran.
+FUZZTIME ?= 20s
+fuzz:
+	@echo "==> go test -fuzz FuzzReadIDX ./data ($(FUZZTIME))"
+	@$(TIMED) $(SIMD) $(GO) test -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZTIME) ./data
 
 reproduce: setup
 	@echo "==> every notebook in full mode -> build/reproduce/"
