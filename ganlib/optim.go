@@ -182,6 +182,17 @@ func trainableInGraph(scope *model.Scope, g *graph.Graph) []*model.Variable {
 	return vars
 }
 
+// updateFromLoss is optimizer.Interface's UpdateGraph for a
+// PlayerOptimizer: the gradients of the scalar loss with respect to scope's
+// trainable variables, applied with UpdateGraphWithGradients. who names the
+// optimizer in the panic for a non-scalar loss.
+func updateFromLoss(who string, o PlayerOptimizer, scope *model.Scope, loss *graph.Node) {
+	if !loss.Shape().IsScalar() {
+		exceptions.Panicf("%s: loss must be a scalar, got %s", who, loss.Shape())
+	}
+	o.UpdateGraphWithGradients(scope, scope.BuildTrainableVariablesGradientsGraph(loss), loss.DType())
+}
+
 // momentumSGD is pylearn2's Momentum learning rule:
 //
 //	v ← μ·v − lr·g;  w ← w + v
@@ -194,10 +205,7 @@ func (o *momentumSGD) Name() string { return OptimizerMomentum }
 
 // UpdateGraph implements optimizer.Interface.
 func (o *momentumSGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
-	if !loss.Shape().IsScalar() {
-		exceptions.Panicf("ganlib momentum SGD: loss must be a scalar, got %s", loss.Shape())
-	}
-	o.UpdateGraphWithGradients(scope, scope.BuildTrainableVariablesGradientsGraph(loss), loss.DType())
+	updateFromLoss("ganlib momentum SGD", o, scope, loss)
 }
 
 // UpdateGraphWithGradients implements PlayerOptimizer.
@@ -268,10 +276,7 @@ func (o *playerAdam) gomlx() *optimizer.AdamConfig {
 
 // UpdateGraph implements optimizer.Interface.
 func (o *playerAdam) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
-	if !loss.Shape().IsScalar() {
-		exceptions.Panicf("ganlib Adam: loss must be a scalar, got %s", loss.Shape())
-	}
-	o.UpdateGraphWithGradients(scope, scope.BuildTrainableVariablesGradientsGraph(loss), loss.DType())
+	updateFromLoss("ganlib Adam", o, scope, loss)
 }
 
 // UpdateGraphWithGradients implements PlayerOptimizer.

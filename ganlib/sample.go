@@ -47,19 +47,14 @@ func NewSamplerInScope(backend compute.Backend, store *model.Store, scopePath st
 		return nil, errors.Errorf("ganlib.NewSampler: GeneratorConfig needs NoiseDim, H, W, C > 0, "+
 			"got NoiseDim=%d H=%d W=%d C=%d", cfg.NoiseDim, cfg.H, cfg.W, cfg.C)
 	}
-	exec, err := model.NewExec(backend, store, func(_ *model.Scope, inputs []*graph.Node) *graph.Node {
-		g := inputs[0].Graph()
-		store.SetTraining(g, false) // inference mode, whatever the caller did before
-		var labels *graph.Node
-		if len(inputs) > 1 {
-			labels = inputs[1]
-		}
-		return Generator(store.Scope(scopePath), cfg, inputs[0], labels)
-	})
+	exec, err := newInferenceExec(backend, store, scopePath, "ganlib.NewSampler", "ganlib.Sampler",
+		func(scope *model.Scope, noise, labels *graph.Node) *graph.Node {
+			return Generator(scope, cfg, noise, labels)
+		})
 	if err != nil {
-		return nil, errors.WithMessage(err, "ganlib.NewSampler")
+		return nil, err
 	}
-	return &Sampler{cfg: cfg, exec: exec.WithName("ganlib.Sampler")}, nil
+	return &Sampler{cfg: cfg, exec: exec}, nil
 }
 
 // Sample returns G(z) for noise, row-major [batch, NoiseDim] float32 (e.g.
@@ -75,19 +70,12 @@ func (s *Sampler) Sample(noise []float32, labels []int) (*data.Images, error) {
 			"NoiseDim=%d", len(noise), cfg.NoiseDim)
 	}
 	batch := len(noise) / cfg.NoiseDim
-	args := []any{tensors.FromFlatDataAndDimensions(noise, batch, cfg.NoiseDim)}
-	labelTensor, err := labelsTensor("ganlib.Sampler.Sample", cfg.NumClasses, labels, batch)
-	if err != nil {
-		return nil, err
-	}
-	if labelTensor != nil {
-		args = append(args, labelTensor)
-	}
 
 	// run G in inference mode
-	out, err := callOne(s.exec, args...)
+	out, err := callWithLabels("ganlib.Sampler.Sample", s.exec,
+		tensors.FromFlatDataAndDimensions(noise, batch, cfg.NoiseDim), cfg.NumClasses, labels)
 	if err != nil {
-		return nil, errors.WithMessage(err, "ganlib.Sampler.Sample")
+		return nil, err
 	}
 	pix, err := tensors.CopyFlatData[float32](out)
 	if err != nil {
@@ -141,19 +129,14 @@ func NewScorerInScope(backend compute.Backend, store *model.Store, scopePath str
 	if backend == nil || store == nil {
 		return nil, errors.New("ganlib.NewScorer: backend and store must not be nil")
 	}
-	exec, err := model.NewExec(backend, store, func(_ *model.Scope, inputs []*graph.Node) *graph.Node {
-		g := inputs[0].Graph()
-		store.SetTraining(g, false)
-		var labels *graph.Node
-		if len(inputs) > 1 {
-			labels = inputs[1]
-		}
-		return DiscriminatorLogits(store.Scope(scopePath), cfg, inputs[0], labels)
-	})
+	exec, err := newInferenceExec(backend, store, scopePath, "ganlib.NewScorer", "ganlib.Scorer",
+		func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
+			return DiscriminatorLogits(scope, cfg, images, labels)
+		})
 	if err != nil {
-		return nil, errors.WithMessage(err, "ganlib.NewScorer")
+		return nil, err
 	}
-	return &Scorer{cfg: cfg, exec: exec.WithName("ganlib.Scorer")}, nil
+	return &Scorer{cfg: cfg, exec: exec}, nil
 }
 
 // Logits returns D's logits a [N] for images (any range; D sees the values
@@ -168,21 +151,15 @@ func (s *Scorer) Logits(images *data.Images) ([]float32, error) {
 	if images.N == 0 {
 		return nil, errors.New("ganlib.Scorer.Logits: empty batch")
 	}
-	args := []any{tensors.FromFlatDataAndDimensions(images.Pix, images.N, images.H, images.W, images.C)}
 	var labels []int
 	if s.cfg.NumClasses > 0 {
 		labels = images.Labels
 	}
-	labelTensor, err := labelsTensor("ganlib.Scorer.Logits", s.cfg.NumClasses, labels, images.N)
+	out, err := callWithLabels("ganlib.Scorer.Logits", s.exec,
+		tensors.FromFlatDataAndDimensions(images.Pix, images.N, images.H, images.W, images.C),
+		s.cfg.NumClasses, labels)
 	if err != nil {
 		return nil, err
-	}
-	if labelTensor != nil {
-		args = append(args, labelTensor)
-	}
-	out, err := callOne(s.exec, args...)
-	if err != nil {
-		return nil, errors.WithMessage(err, "ganlib.Scorer.Logits")
 	}
 	return tensors.CopyFlatData[float32](out)
 }
@@ -207,6 +184,46 @@ func sigmoid64(a float64) float64 {
 	}
 	e := math.Exp(a)
 	return e / (1 + e)
+}
+
+// newInferenceExec compiles build, a model taking a batch x and, for a
+// conditional model, its int32 labels [batch] (nil otherwise), with its
+// variables under scopePath of store, always in inference mode (whatever the
+// caller did before). fn names the constructor in errors, name the exec.
+func newInferenceExec(backend compute.Backend, store *model.Store, scopePath, fn, name string,
+	build func(scope *model.Scope, x, labels *graph.Node) *graph.Node) (*model.Exec, error) {
+	exec, err := model.NewExec(backend, store, func(_ *model.Scope, inputs []*graph.Node) *graph.Node {
+		store.SetTraining(inputs[0].Graph(), false)
+		var labels *graph.Node
+		if len(inputs) > 1 {
+			labels = inputs[1]
+		}
+		return build(store.Scope(scopePath), inputs[0], labels)
+	})
+	if err != nil {
+		return nil, errors.WithMessage(err, fn)
+	}
+	return exec.WithName(name), nil
+}
+
+// callWithLabels runs an exec from newInferenceExec on x (batch = its first
+// dimension) and, for a conditional model (numClasses > 0), labels, checked
+// with labelsTensor; fn names the caller in errors.
+func callWithLabels(fn string, exec *model.Exec, x *tensors.Tensor, numClasses int,
+	labels []int) (*tensors.Tensor, error) {
+	args := []any{x}
+	labelTensor, err := labelsTensor(fn, numClasses, labels, x.Shape().Dimensions[0])
+	if err != nil {
+		return nil, err
+	}
+	if labelTensor != nil {
+		args = append(args, labelTensor)
+	}
+	out, err := callOne(exec, args...)
+	if err != nil {
+		return nil, errors.WithMessage(err, fn)
+	}
+	return out, nil
 }
 
 // labelsTensor checks labels against numClasses and returns them as an int32

@@ -8,13 +8,17 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// TestCrossNT: the product agrees with gonum's Dgemm (1e-13 relative to the
-// row norms), and every element is bit-identical to computing it alone
-// (1×1), whatever the block shapes.
-func TestCrossNT(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	t.Logf("SIMD kernel: %v", simdCrossNT != nil)
-	for _, sz := range []struct{ m, n, d int }{{5, 7, 13}, {2, 4, 8}, {9, 70, 784}, {3, 1, 1}, {1, 66, 3}} {
+// crossNTSize is one product shape for checkCrossNT: [m, d]·[n, d]ᵀ.
+type crossNTSize struct{ m, n, d int }
+
+// checkCrossNT runs kernel (crossNT's signature) on random products with
+// alpha = -2 and checks that it agrees with gonum's Dgemm to 1e-13 relative
+// and, when blockExact, that every element is bit-identical to computing it
+// alone (1×1), whatever the block shapes.
+func checkCrossNT(t *testing.T, name string, kernel func(m, n, d int, alpha float64, a, b, c []float64),
+	rng *rand.Rand, sizes []crossNTSize, blockExact bool) {
+	t.Helper()
+	for _, sz := range sizes {
 		a := make([]float64, sz.m*sz.d)
 		b := make([]float64, sz.n*sz.d)
 		for i := range a {
@@ -24,7 +28,7 @@ func TestCrossNT(t *testing.T) {
 			b[i] = rng.Float64()
 		}
 		c := make([]float64, sz.m*sz.n)
-		crossNT(sz.m, sz.n, sz.d, -2, a, b, c)
+		kernel(sz.m, sz.n, sz.d, -2, a, b, c)
 		ref := make([]float64, sz.m*sz.n)
 		blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, sz.m, sz.n, sz.d, -2, a, sz.d, b,
 			sz.d, 0, ref, sz.n)
@@ -32,16 +36,26 @@ func TestCrossNT(t *testing.T) {
 			for j := range sz.n {
 				got := c[i*sz.n+j]
 				if relErr(got, ref[i*sz.n+j]) > 1e-13 {
-					t.Errorf("%v (%d,%d): %v, Dgemm %v", sz, i, j, got, ref[i*sz.n+j])
+					t.Errorf("%s %v (%d,%d): %v, Dgemm %v", name, sz, i, j, got, ref[i*sz.n+j])
 				}
 				var one [1]float64
-				crossNT(1, 1, sz.d, -2, a[i*sz.d:(i+1)*sz.d], b[j*sz.d:(j+1)*sz.d], one[:])
-				if simdCrossNT != nil && one[0] != got {
-					t.Errorf("%v (%d,%d): %v in a block, %v alone", sz, i, j, got, one[0])
+				kernel(1, 1, sz.d, -2, a[i*sz.d:(i+1)*sz.d], b[j*sz.d:(j+1)*sz.d], one[:])
+				if blockExact && one[0] != got {
+					t.Errorf("%s %v (%d,%d): %v in a block, %v alone", name, sz, i, j, got, one[0])
 				}
 			}
 		}
 	}
+}
+
+// TestCrossNT: the product agrees with gonum's Dgemm (1e-13 relative to the
+// row norms), and with a SIMD kernel every element is bit-identical to
+// computing it alone (1×1), whatever the block shapes.
+func TestCrossNT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	t.Logf("SIMD kernel: %v", simdCrossNT != nil)
+	checkCrossNT(t, "crossNT", crossNT, rng,
+		[]crossNTSize{{5, 7, 13}, {2, 4, 8}, {9, 70, 784}, {3, 1, 1}, {1, 66, 3}}, simdCrossNT != nil)
 }
 
 // BenchmarkCrossNT times the 1000×10000×784 product of the σ sweep.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/gan-notebooks/gan/data"
 	"github.com/gan-notebooks/gan/ganlib/internal/cpu"
@@ -84,54 +83,31 @@ func NearestNeighbors(ctx context.Context, samples, train *data.Images,
 	numBlocks := (numT + o.BlockSize - 1) / o.BlockSize
 	workers := min(o.Workers, numBlocks)
 	states := make([]*nnState, workers)
-	var (
-		mu       sync.Mutex
-		next     int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for w := range workers {
-		st := newNNState(numS)
-		states[w] = st
-		wg.Go(func() {
-			var tb, tsq, dist []float64
-			for {
-				mu.Lock()
-				if firstErr != nil || next >= numBlocks {
-					mu.Unlock()
-					return
-				}
-				blk := next
-				next++
-				mu.Unlock()
-				if err := ctx.Err(); err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
-				}
-				cpu.ClearAVXUpperState()
-				lo, hi := blk*o.BlockSize, min(numT, (blk+1)*o.BlockSize)
-				nt := hi - lo
-				tb, tsq = toFloat64(train, lo, hi, tb, tsq)
-				const sampleChunk = 1024
-				for s0 := 0; s0 < numS; s0 += sampleChunk {
-					s1 := min(numS, s0+sampleChunk)
-					dist = resize(dist, (s1-s0)*nt)
-					crossNT(s1-s0, nt, d, -2, s[s0*d:s1*d], tb, dist)
-					for i := s0; i < s1; i++ {
-						row := dist[(i-s0)*nt : (i-s0+1)*nt]
-						for j, v := range row {
-							st.offer(i, lo+j, v+ssq[i]+tsq[j], margin[i])
-						}
-					}
+	bufs := make([]struct{ tb, tsq, dist []float64 }, workers)
+	for w := range states {
+		states[w] = newNNState(numS)
+	}
+	err = forEachChunk(ctx, workers, numBlocks, func(w, blk int) {
+		st, buf := states[w], &bufs[w]
+		cpu.ClearAVXUpperState()
+		lo, hi := blk*o.BlockSize, min(numT, (blk+1)*o.BlockSize)
+		nt := hi - lo
+		buf.tb, buf.tsq = toFloat64(train, lo, hi, buf.tb, buf.tsq)
+		const sampleChunk = 1024
+		for s0 := 0; s0 < numS; s0 += sampleChunk {
+			s1 := min(numS, s0+sampleChunk)
+			buf.dist = resize(buf.dist, (s1-s0)*nt)
+			crossNT(s1-s0, nt, d, -2, s[s0*d:s1*d], buf.tb, buf.dist)
+			for i := s0; i < s1; i++ {
+				row := buf.dist[(i-s0)*nt : (i-s0+1)*nt]
+				for j, v := range row {
+					st.offer(i, lo+j, v+ssq[i]+buf.tsq[j], margin[i])
 				}
 			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, nil, fmt.Errorf("%s: %w", fn, firstErr)
+		}
+	}, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", fn, err)
 	}
 
 	// merge the workers' candidates, then decide among them with direct sums

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"k8s.io/klog/v2"
 
@@ -384,47 +383,25 @@ func parzenLogLikelihoods(ctx context.Context, samples, points *data.Images, n i
 	}
 
 	// workers take chunks in order from a shared counter
-	var (
-		mu       sync.Mutex
-		next     int
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			w := &parzenWorker{e: e}
-			for {
-				mu.Lock()
-				if firstErr != nil || next >= numChunks {
-					mu.Unlock()
-					return
-				}
-				c := next
-				next++
-				mu.Unlock()
-				if err := ctx.Err(); err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
-				}
-				lo, hi := c*plan.chunk, min(n, (c+1)*plan.chunk)
-				w.chunk(lo, hi, out)
-
-				mu.Lock()
-				done++
-				if o.Progress != nil && (done%o.ProgressEvery == 0 || done == numChunks) {
-					o.Progress(ParzenProgress{Stage: stage, ChunksDone: done, Chunks: numChunks,
-						PointsDone: min(n, done*plan.chunk), Points: n})
-				}
-				mu.Unlock()
-			}
-		})
+	workerState := make([]*parzenWorker, workers)
+	for w := range workerState {
+		workerState[w] = &parzenWorker{e: e}
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	var progress func(done int)
+	if o.Progress != nil {
+		progress = func(done int) {
+			if done%o.ProgressEvery == 0 || done == numChunks {
+				o.Progress(ParzenProgress{Stage: stage, ChunksDone: done, Chunks: numChunks,
+					PointsDone: min(n, done*plan.chunk), Points: n})
+			}
+		}
+	}
+	err := forEachChunk(ctx, workers, numChunks, func(w, c int) {
+		lo, hi := c*plan.chunk, min(n, (c+1)*plan.chunk)
+		workerState[w].chunk(lo, hi, out)
+	}, progress)
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
