@@ -124,7 +124,9 @@ var presets = map[string]func() Config{
 	// released G reshapes to 10×10×80 and applies one stride-3 5×5
 	// deconvolution, and D uses 8×8/8×8/5×5 kernels with max pooling; here
 	// G starts at 8×8×125 with two stride-2 5×5 layers and D uses 5×5
-	// stride-2 convolutions without pooling.
+	// stride-2 convolutions without pooling, and the convolutional D has no
+	// dense maxout 500×5 layer (the convolutions feed the logit directly), so
+	// KeepProb has one entry per convolution plus the logit's.
 	"cifar10-conv": func() Config {
 		return Config{
 			Name: "cifar10-conv",
@@ -135,8 +137,7 @@ var presets = map[string]func() Config{
 				Conv:      &ConvGeneratorConfig{StartSize: 8, StartChannels: 125, Channels: []int{64, 3}, KernelSize: 5},
 			},
 			Discriminator: DiscriminatorConfig{
-				Units: []int{500}, Pieces: []int{5},
-				KeepProb:  []float64{0.8, 0.5, 0.5, 0.5, 0.5},
+				KeepProb:  []float64{0.8, 0.5, 0.5, 0.5},
 				InitRange: []float64{0.005},
 				Conv:      &ConvDiscriminatorConfig{Channels: []int{32, 32, 192}, KernelSize: 5, Pieces: 2},
 			},

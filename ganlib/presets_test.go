@@ -1,9 +1,12 @@
 package ganlib
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gan-notebooks/gan/data"
 )
 
 func TestPresetNamesAndErrors(t *testing.T) {
@@ -90,5 +93,67 @@ func TestDiffPresets(t *testing.T) {
 		if !strings.Contains(d, line) {
 			t.Errorf("diff lacks %q:\n%s", line, d)
 		}
+	}
+}
+
+// TestEveryPresetTrainsOneStep: every preset's configuration is consistent
+// (layer lists, dropout keep probabilities, conv layout, shapes) — it builds
+// and takes one training step. Widths are shrunk to at most 16 and the batch
+// to 4 so that the structure, not the size, is what is tested.
+func TestEveryPresetTrainsOneStep(t *testing.T) {
+	shrink := func(xs []int) []int {
+		out := make([]int, len(xs))
+		for i, x := range xs {
+			out[i] = min(x, 16)
+		}
+		return out
+	}
+	for _, name := range PresetNames() {
+		t.Run(name, func(t *testing.T) {
+			cfg := MustPreset(name)
+			cfg.Seed = 1
+			cfg.BatchSize = 4
+			cfg.Generator.Hidden = shrink(cfg.Generator.Hidden)
+			cfg.Discriminator.Units = shrink(cfg.Discriminator.Units)
+			if c := cfg.Generator.Conv; c != nil {
+				cc := *c
+				cc.StartChannels = min(cc.StartChannels, 8)
+				cc.Channels = append(shrink(cc.Channels[:len(cc.Channels)-1]), cc.Channels[len(cc.Channels)-1])
+				cfg.Generator.Conv = &cc
+			}
+			if c := cfg.Discriminator.Conv; c != nil {
+				cc := *c
+				cc.Channels = shrink(cc.Channels)
+				cfg.Discriminator.Conv = &cc
+			}
+			g := cfg.Generator
+			var train *data.Images
+			switch {
+			case g.H*g.W*g.C == 1: // the 1-D toy
+				train = data.SampleImages(data.Gaussian{Mu: 4, Sigma: 0.5}, data.NewRand(1), 16)
+			case g.C == 1:
+				train = syntheticImages(16, g.H, g.W, 1)
+			default:
+				train = &data.Images{N: 16, H: g.H, W: g.W, C: g.C, Pix: make([]float32, 16*g.H*g.W*g.C),
+					Range: data.RangeUnit}
+				for i := range train.Pix {
+					train.Pix[i] = float32(i%7) / 7
+				}
+			}
+			if g.NumClasses > 0 {
+				train.Labels = make([]int, train.N)
+				for i := range train.Labels {
+					train.Labels[i] = i % g.NumClasses
+				}
+			}
+			tr := newTestTrainer(t, cfg, train)
+			m, err := tr.Step()
+			if err != nil {
+				t.Fatalf("Step: %+v", err)
+			}
+			if math.IsNaN(m.DLoss) || math.IsNaN(m.GLoss) {
+				t.Fatalf("non-finite losses %+v", m)
+			}
+		})
 	}
 }
