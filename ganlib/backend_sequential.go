@@ -24,8 +24,6 @@ package ganlib
 // machines with many cores.
 import (
 	"strings"
-
-	"github.com/gomlx/compute"
 )
 
 // GoSequentialOption is the pure-Go backend's configuration option that runs
@@ -57,13 +55,3 @@ func WithSequentialGoOps(config string) string {
 	}
 	return config + "," + GoSequentialOption
 }
-
-// TrainingBackend returns Backend's backend.
-//
-// Deprecated: Backend applies WithSequentialGoOps itself; use Backend.
-func TrainingBackend() (compute.Backend, BackendChoice, error) { return Backend() }
-
-// MustTrainingBackend returns MustBackend's backend.
-//
-// Deprecated: use MustBackend.
-func MustTrainingBackend() compute.Backend { return MustBackend() }

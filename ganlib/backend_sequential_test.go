@@ -52,7 +52,7 @@ func TestChooseBackendPureGoIsSequential(t *testing.T) {
 	if b == nil || choice.Config != "go:ops_sequential" {
 		t.Fatalf("Backend() = %v, %+v; want a backend with config go:ops_sequential", b, choice)
 	}
-	if MustTrainingBackend() != b {
-		t.Error("MustTrainingBackend returned another backend; want Backend's")
+	if MustBackend() != b {
+		t.Error("MustBackend returned another backend; want the same process-wide one")
 	}
 }
