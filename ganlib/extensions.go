@@ -255,21 +255,8 @@ func (e *InferenceNet) Predict(images *data.Images) ([]float32, error) {
 	if err := images.Validate(); err != nil {
 		return nil, errors.WithMessage(err, fn)
 	}
-	const chunk = 1000
-	out := make([]float32, 0, images.N*e.noiseDim)
-	for lo := 0; lo < images.N; lo += chunk {
-		part := images.Slice(lo, min(images.N, lo+chunk))
-		res, err := callOne(e.predict, tensors.FromFlatDataAndDimensions(part.Pix, part.N, e.h, e.w, e.c))
-		if err != nil {
-			return nil, errors.WithMessage(err, fn)
-		}
-		flat, err := tensors.CopyFlatData[float32](res)
-		if err != nil {
-			return nil, errors.WithMessage(err, fn)
-		}
-		out = append(out, flat...)
-	}
-	return out, nil
+	out, err := mapInChunks(e.predict, images, e.noiseDim)
+	return out, errors.WithMessage(err, fn)
 }
 
 // InferenceEval is E's latent-recovery error on fresh pairs (G(z), z).
@@ -385,36 +372,28 @@ func (f *DiscriminatorFeatures) Features(images *data.Images) ([]float32, error)
 	if err := images.Validate(); err != nil {
 		return nil, errors.WithMessage(err, fn)
 	}
+	out, err := mapInChunks(f.exec, images, f.dim)
+	return out, errors.WithMessage(err, fn)
+}
+
+// mapInChunks runs exec (one output of width per image) on images, 1000 at
+// a time, and concatenates the outputs: [images.N * width] float32.
+func mapInChunks(exec *model.Exec, images *data.Images, width int) ([]float32, error) {
 	const chunk = 1000
-	out := make([]float32, 0, images.N*f.dim)
+	out := make([]float32, 0, images.N*width)
 	for lo := 0; lo < images.N; lo += chunk {
 		part := images.Slice(lo, min(images.N, lo+chunk))
-		res, err := callFirst(f.exec, tensors.FromFlatDataAndDimensions(part.Pix, part.N, part.H, part.W, part.C))
+		res, err := callOne(exec, tensors.FromFlatDataAndDimensions(part.Pix, part.N, part.H, part.W, part.C))
 		if err != nil {
-			return nil, errors.WithMessage(err, fn)
+			return nil, err
 		}
 		flat, err := tensors.CopyFlatData[float32](res)
 		if err != nil {
-			return nil, errors.WithMessage(err, fn)
+			return nil, err
 		}
 		out = append(out, flat...)
 	}
 	return out, nil
-}
-
-// callFirst runs exec and returns its first output, turning graph panics
-// into errors.
-func callFirst(exec *model.Exec, args ...any) (out *tensors.Tensor, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, errors.Errorf("%v", r)
-		}
-	}()
-	outputs, err := exec.Call(args...)
-	if err != nil {
-		return nil, err
-	}
-	return outputs[0], nil
 }
 
 // BalancedIndices picks perClass indices of each class 0..numClasses-1 from
