@@ -241,12 +241,12 @@ func AllocatorOptions(chromium, userDataDir string, width, height int) []chromed
 // kernelTimeout bounds the wait for the page and a ready kernel.
 const kernelTimeout = 2 * time.Minute
 
-// runAll loads the page, waits for the kernel, clicks Cell → Run All and
-// waits until every code cell is done.
-func runAll(ctx context.Context, srv *Server, path string, report *Report, logf func(string, ...any)) error {
-	start := time.Now()
+// openNotebook navigates the current tab of ctx (a chromedp context) to the
+// notebook at path and waits, at most kernelTimeout, until the notebook is
+// loaded and its kernel is connected and idle. It returns the kernel's name.
+func openNotebook(ctx context.Context, srv *Server, path string) (string, error) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.NotebookURL(path))); err != nil {
-		return errors.Wrapf(err, "browser: opening %s", srv.NotebookURL(path))
+		return "", errors.Wrapf(err, "browser: opening %s", srv.NotebookURL(path))
 	}
 	// a kernel starts in seconds: don't wait the whole timeout for one that
 	// will not
@@ -262,11 +262,22 @@ func runAll(ctx context.Context, srv *Server, path string, report *Report, logf 
 		return last.Ready, err
 	})
 	if err != nil {
-		return errors.Wrapf(err, "browser: %s: waiting for the notebook and its kernel "+
+		return "", errors.Wrapf(err, "browser: %s: waiting for the notebook and its kernel "+
 			"(last state: %+v)", path, last)
 	}
+	return last.Kernel, nil
+}
+
+// runAll loads the page, waits for the kernel, clicks Cell → Run All and
+// waits until every code cell is done.
+func runAll(ctx context.Context, srv *Server, path string, report *Report, logf func(string, ...any)) error {
+	start := time.Now()
+	kernel, err := openNotebook(ctx, srv, path)
+	if err != nil {
+		return err
+	}
 	report.Load = time.Since(start)
-	logf("%s: page loaded, kernel %q ready (%s)", path, last.Kernel, report.Load.Round(time.Millisecond))
+	logf("%s: page loaded, kernel %q ready (%s)", path, kernel, report.Load.Round(time.Millisecond))
 
 	// Cell → Run All, as a person would
 	start = time.Now()
